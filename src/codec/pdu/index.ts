@@ -1,0 +1,111 @@
+import { CodecError } from '../errors';
+import { ExceptionCode } from '../exceptions';
+import { MEI_READ_DEVICE_IDENTIFICATION } from '../function-codes';
+import type { ExceptionResponse, ModbusRequest, ModbusResponse, ResponseFor, UnknownRequest } from '../types';
+import { readBitsCodec, writeMultipleCoilsCodec, writeSingleCoilCodec } from './bits';
+import { allocPdu, checkByte, readBytes } from './bytes';
+import { readDeviceIdentificationCodec } from './device-identification';
+import { readFifoQueueCodec, readFileRecordCodec, writeFileRecordCodec } from './file-records';
+import type { FunctionCodec } from './function-codec';
+import { readRegistersCodec, maskWriteRegisterCodec, readWriteMultipleRegistersCodec, writeMultipleRegistersCodec, writeSingleRegisterCodec } from './registers';
+import { diagnosticsCodec, getCommEventCounterCodec, getCommEventLogCodec, readExceptionStatusCodec, reportServerIdCodec } from './serial-line';
+
+type AnyCodec = FunctionCodec<ModbusRequest, ModbusResponse>;
+
+/** Dispatch by function code, indexed directly so the hot path is one array load. */
+const CODECS: (AnyCodec | undefined)[] = new Array(128).fill(undefined);
+function register(fcs: number[], codec: unknown): void {
+  for (const fc of fcs) CODECS[fc] = codec as AnyCodec;
+}
+register([0x01, 0x02], readBitsCodec);
+register([0x03, 0x04], readRegistersCodec);
+register([0x05], writeSingleCoilCodec);
+register([0x06], writeSingleRegisterCodec);
+register([0x07], readExceptionStatusCodec);
+register([0x08], diagnosticsCodec);
+register([0x0b], getCommEventCounterCodec);
+register([0x0c], getCommEventLogCodec);
+register([0x0f], writeMultipleCoilsCodec);
+register([0x10], writeMultipleRegistersCodec);
+register([0x11], reportServerIdCodec);
+register([0x14], readFileRecordCodec);
+register([0x15], writeFileRecordCodec);
+register([0x16], maskWriteRegisterCodec);
+register([0x17], readWriteMultipleRegistersCodec);
+register([0x18], readFifoQueueCodec);
+register([0x2b], readDeviceIdentificationCodec);
+
+function codecFor(fc: number): AnyCodec {
+  const c = fc < 128 ? CODECS[fc] : undefined;
+  if (!c) throw new CodecError('unsupported', `function code ${fc} is not one this codec knows`, ExceptionCode.IllegalFunction);
+  return c;
+}
+
+/**
+ * Encode a request PDU (client side), checking the spec's limits. `head` and `tail` reserve room
+ * for a framing's header and trailer; the PDU starts at `head`.
+ */
+export function encodeRequest(req: ModbusRequest, head = 0, tail = 0): Buffer {
+  return codecFor(req.fc).encodeRequest(req, head, tail);
+}
+
+/**
+ * Decode a request PDU (server side). Unknown function codes, and FC 43 with an MEI type other
+ * than 14, come back as an UnknownRequest for the server to answer with exception 01. A request
+ * that breaks the spec throws CodecError whose `exceptionCode` is the spec's answer.
+ */
+export function decodeRequest(pdu: Uint8Array, start = 0, end = pdu.length): ModbusRequest | UnknownRequest {
+  if (end - start < 1) throw new CodecError('malformed', 'empty PDU');
+  const fc = pdu[start];
+  const c = fc < 128 ? CODECS[fc] : undefined;
+  if (!c || (fc === 0x2b && (end - start < 2 || pdu[start + 1] !== MEI_READ_DEVICE_IDENTIFICATION))) {
+    return { fc, unknown: true, data: readBytes(pdu, start + 1, end) };
+  }
+  return c.decodeRequest(pdu, start, end);
+}
+
+/** Encode a normal response PDU (server side). */
+export function encodeResponse(res: ModbusResponse, head = 0, tail = 0): Buffer {
+  return codecFor(res.fc).encodeResponse(res, head, tail);
+}
+
+/** Encode an exception response PDU: the function code with 0x80 set, then the exception code. */
+export function encodeException(fc: number, exceptionCode: number, head = 0, tail = 0): Buffer {
+  checkByte(exceptionCode, 'exception code');
+  const b = allocPdu(head, 2, tail);
+  b[head] = (fc | 0x80) & 0xff;
+  b[head + 1] = exceptionCode;
+  return b;
+}
+
+/** True when the PDU is an exception response. */
+export function isExceptionPdu(pdu: Uint8Array, start = 0): boolean {
+  return (pdu[start] & 0x80) !== 0;
+}
+
+/**
+ * Decode a response PDU (client side). Given the request it answers, it also checks that it does
+ * (function code, byte counts, echoes) and trims bit lists to the quantity asked.
+ */
+export function decodeResponse<R extends ModbusRequest>(pdu: Uint8Array, start: number, end: number, req: R): ResponseFor<R> | ExceptionResponse;
+export function decodeResponse(pdu: Uint8Array, start?: number, end?: number): ModbusResponse | ExceptionResponse;
+export function decodeResponse(pdu: Uint8Array, start = 0, end = pdu.length, req?: ModbusRequest): ModbusResponse | ExceptionResponse {
+  if (end - start < 2) throw new CodecError('malformed', `response PDU of ${end - start} bytes is too short`);
+  const fc = pdu[start];
+  if (fc & 0x80) {
+    if (end - start !== 2) throw new CodecError('malformed', `exception PDU must be 2 bytes, got ${end - start}`);
+    if (req && (fc & 0x7f) !== req.fc) throw new CodecError('mismatch', `exception for FC ${fc & 0x7f} answers FC ${req.fc}`);
+    return { fc: fc & 0x7f, exception: true, exceptionCode: pdu[start + 1] };
+  }
+  if (req && fc !== req.fc) throw new CodecError('mismatch', `response FC ${fc} answers FC ${req.fc}`);
+  const c = fc < 128 ? CODECS[fc] : undefined;
+  if (!c) throw new CodecError('unsupported', `function code ${fc} is not one this codec knows`);
+  return c.decodeResponse(pdu, start, end, req);
+}
+
+export { MAX_PDU_LENGTH } from './bytes';
+export { MAX_READ_BITS, MAX_WRITE_COILS } from './bits';
+export { MAX_READ_REGISTERS, MAX_WRITE_REGISTERS, MAX_RW_WRITE_REGISTERS } from './registers';
+export { MAX_FIFO_COUNT } from './file-records';
+export { MAX_COMM_EVENTS } from './serial-line';
+export { DeviceObjectId } from './device-identification';
