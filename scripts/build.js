@@ -9,7 +9,11 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const tsc = require.resolve('typescript/bin/tsc');
 fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
-execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
+try {
+  execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit' });
+} catch {
+  process.exit(1); // tsc has printed the errors
+}
 
 const outNodes = path.join(root, 'dist', 'src', 'nodes');
 fs.mkdirSync(outNodes, { recursive: true });

@@ -1,0 +1,5 @@
+/** Placeholder until the engine lands. */
+export async function run(_argv: string[]): Promise<number> {
+  process.stderr.write('umodbus read: not implemented yet\n');
+  return 2;
+}

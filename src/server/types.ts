@@ -1,0 +1,123 @@
+/**
+ * The server engine's public contract. The Node-RED layer and the CLI code against this file;
+ * the engine may add to it but not change what is here.
+ */
+import type { ModbusRequest, ModbusResponse } from '../codec';
+import type { SerialSettings } from '../client/types';
+
+/** One table of the memory map, as in the map file: `start` address and initial `values`. `size` defaults to values.length. */
+export interface MapSection { start?: number; size?: number; values?: number[] }
+
+/** Identity objects for FC 17 and FC 43/14. */
+export interface IdentityConfig {
+  vendorName?: string;
+  productCode?: string;
+  revision?: string;
+  vendorUrl?: string;
+  productName?: string;
+  modelName?: string;
+  userApplicationName?: string;
+  /** FC 17 server id byte (default 1). */
+  serverId?: number;
+}
+
+/**
+ * The map file format (`umodbus serve --map`, and the server config node): every section is
+ * optional; an address outside a section's range gets exception 02.
+ */
+export interface MemoryMapConfig {
+  coils?: MapSection;
+  discreteInputs?: MapSection;
+  holdingRegisters?: MapSection;
+  inputRegisters?: MapSection;
+  identity?: IdentityConfig;
+}
+
+export type ServerListenOptions =
+  | { type: 'tcp'; host: string; port: number; maxConnections?: number; connectionPolicy?: 'refuse' | 'close-oldest-idle'; idleTimeout?: number }
+  | { type: 'rtu-tcp'; host: string; port: number; maxConnections?: number; connectionPolicy?: 'refuse' | 'close-oldest-idle'; idleTimeout?: number }
+  | ({ type: 'rtu' } & SerialSettings);
+
+export interface ServerOptions {
+  /** Unit ids answered (default: any). Others get silence. */
+  unitIds?: number[];
+  /** One map for every unit, or per unit id with '*' as the any-unit fallback. */
+  memoryMap?: MemoryMapConfig | { units: Record<string, MemoryMapConfig> };
+  identity?: IdentityConfig;
+  /** How long a route handler may take, ms (default 1000). */
+  routeTimeout?: number;
+  /** What goes out when a handler is late: an exception code (4, 6 or 11) or 'silent' (default 4). */
+  timeoutReply?: 4 | 6 | 11 | 'silent';
+}
+
+/** Where a request came from: a TCP peer or a serial line. */
+export type RemoteAddress = { address: string; port: number } | { path: string };
+
+/** One decoded request handed to a route. Plain data only. */
+export interface ServerIndication {
+  /** Unique per server, for correlating a reply. */
+  id: string;
+  unitId: number;
+  fc: number;
+  /** Start address and quantity where the function code has them (FC 23: the read range). */
+  address?: number;
+  quantity?: number;
+  request: ModbusRequest;
+  transactionId: number;
+  remote: RemoteAddress;
+}
+
+/**
+ * What a route answers. Reads: `values` (registers or booleans), or a full `response`.
+ * Writes: anything that is not an exception acknowledges. `exception` sends that code.
+ * 'silent' sends nothing.
+ */
+export type RouteReply =
+  | { values: number[] | boolean[] }
+  | { response: ModbusResponse }
+  | { exception: number }
+  | { ack: true }
+  | 'silent';
+
+export interface RouteFilter {
+  unitIds?: number[];
+  functionCodes?: number[];
+  /** Inclusive address range the request must fall inside entirely. */
+  addressRange?: { start: number; end: number };
+}
+
+/** The handler's context: `signal` aborts when the route timeout fires (the reply is then dropped). */
+export type RouteHandler = (indication: ServerIndication, context: { signal: AbortSignal }) => Promise<RouteReply> | RouteReply;
+
+/** Emitted as 'write' after every write the memory map takes. */
+export interface MemoryWriteEvent {
+  unitId: number;
+  table: 'coils' | 'holdingRegisters';
+  address: number;
+  values: number[] | boolean[];
+  remote: RemoteAddress;
+}
+
+export interface ServerCounters {
+  requests: number;
+  responses: number;
+  exceptions: number;
+  malformed: number;
+  routeTimeouts: number;
+  routeErrors: number;
+  lateReplies: number;
+  connections: number;
+  refusedConnections: number;
+}
+
+export interface ModbusServerApi {
+  /** Start a listener; resolves with the bound address (port 0 picks a free one). */
+  listen(options: ServerListenOptions): Promise<{ host?: string; port?: number; path?: string }>;
+  /** Routes are tried in the order added; returns a function that removes the route. */
+  addRoute(filter: RouteFilter, handler: RouteHandler): () => void;
+  /** Closes every listener and connection; resolves when the port or serial line is released. */
+  close(): Promise<void>;
+  counters(): ServerCounters;
+  on(event: 'write', listener: (e: MemoryWriteEvent) => void): this;
+  on(event: 'error', listener: (e: Error) => void): this;
+}
