@@ -1,5 +1,5 @@
 import { CodecError } from './errors';
-import { ByteQueue, INCOMPLETE, type DeframeResult, type Deframer, type Frame, type Framing } from './framing';
+import { ByteQueue, INCOMPLETE, checkUnitId, type DeframeResult, type Deframer, type Frame, type Framing } from './framing';
 import { lrc } from './lrc';
 
 /** ':' + 2 × (address + 253-byte PDU + LRC) + CR LF (serial line spec, section 2.5.2.1). */
@@ -32,6 +32,10 @@ function parseBody(b: Uint8Array, start: number, end: number): Frame {
   return { unitId: bytes[0], transactionId: 0, pdu: bytes.subarray(1, bytes.length - 1) };
 }
 
+/**
+ * ASCII deframer: a frame is ':' to CR LF. A ':' always starts a new frame (serial line spec,
+ * section 2.5.2.1), so characters outside a frame, and a frame cut short, are dropped at the next ':'.
+ */
 class AsciiDeframer implements Deframer {
   private readonly q = new ByteQueue();
 
@@ -50,7 +54,6 @@ class AsciiDeframer implements Deframer {
     const start = b.indexOf(COLON, q.off);
     if (start < 0) return this.drop(q.length, 'characters outside an ASCII frame');
     if (start > q.off) return this.drop(start - q.off, 'characters before an ASCII frame start');
-    // A ':' always starts a new frame, so a frame cut short is dropped at the next one.
     const limit = Math.min(b.length, start + MAX_ASCII_ADU_LENGTH);
     for (let i = start + 1; i < limit; i++) {
       const c = b[i];
@@ -67,6 +70,7 @@ class AsciiDeframer implements Deframer {
       }
     }
     if (limit - start >= MAX_ASCII_ADU_LENGTH) return this.drop(MAX_ASCII_ADU_LENGTH, `ASCII frame longer than ${MAX_ASCII_ADU_LENGTH} characters`);
+    q.retain();
     return INCOMPLETE;
   }
 
@@ -87,6 +91,7 @@ export const ascii: Framing = {
   trailerLength: 1,
   maxAduLength: MAX_ASCII_ADU_LENGTH,
   seal(adu, unitId) {
+    checkUnitId(unitId);
     adu[0] = unitId;
     adu[adu.length - 1] = lrc(adu, 0, adu.length - 1);
     const out = Buffer.allocUnsafe(3 + 2 * adu.length);

@@ -1,23 +1,34 @@
 import { crc16, crc16Step } from './crc';
 import { CodecError } from './errors';
-import { ByteQueue, INCOMPLETE, type DeframeResult, type Deframer, type Framing, type Role } from './framing';
-import { BY_CRC, NEED_MORE, rtuAduLength } from './rtu-length';
+import { ByteQueue, INCOMPLETE, asBuffer, checkUnitId, type DeframeResult, type Deframer, type Framing, type Role } from './framing';
+import { BY_CRC, INVALID, NEED_MORE, rtuAduLength } from './rtu-length';
 
 /** Address + 253-byte PDU + CRC (serial line spec, section 2.5.1.1). */
 export const MAX_RTU_ADU_LENGTH = 256;
 const MIN_RTU_ADU_LENGTH = 4;
 
-function crcError(message: string): DeframeResult {
-  return { type: 'error', error: new CodecError('framing', message), dropped: 1, fatal: false };
+function dropError(message: string, dropped: number): DeframeResult {
+  return { type: 'error', error: new CodecError('framing', message), dropped, fatal: false };
+}
+
+function crcOk(b: Uint8Array, o: number, len: number): boolean {
+  const crc = crc16(b, o, o + len - 2);
+  return b[o + len - 2] === (crc & 0xff) && b[o + len - 1] === crc >>> 8;
 }
 
 /**
- * RTU deframer. Lengths come from the function code and byte counts; a bad CRC or an impossible
- * length drops one byte and tries again from the next, which resynchronises after garbage.
+ * RTU deframer. Lengths come from the function code and byte counts, for this side's role. A bad
+ * CRC or an impossible start drops one byte and tries again from the next, which resynchronises
+ * after garbage; a whole frame of the other direction (the echo of our own request on a 2-wire
+ * line, or another server's response seen by a server) is dropped in one step. The transport
+ * should still call reset() on a 3.5-character silence, the spec's own frame boundary.
  */
 class RtuDeframer implements Deframer {
   private readonly q = new ByteQueue();
-  constructor(private readonly role: Role) {}
+  private readonly other: Role;
+  constructor(private readonly role: Role) {
+    this.other = role === 'indication' ? 'confirmation' : 'indication';
+  }
 
   get buffered(): number {
     return this.q.length;
@@ -29,24 +40,35 @@ class RtuDeframer implements Deframer {
 
   next(): DeframeResult {
     const q = this.q;
-    const avail = q.length;
-    if (avail < MIN_RTU_ADU_LENGTH) return INCOMPLETE;
+    const avail = q.buf.length - q.off;
+    if (avail < MIN_RTU_ADU_LENGTH) return this.incomplete();
     const b = q.buf;
     const o = q.off;
     const len = rtuAduLength(this.role, b, o, avail);
-    if (len === NEED_MORE) return INCOMPLETE;
+    if (len === NEED_MORE) return this.incomplete();
     if (len === BY_CRC) return this.scan();
-    if (len > MAX_RTU_ADU_LENGTH) {
-      q.consume(1);
-      return crcError(`RTU length ${len} for FC ${b[o + 1]} exceeds ${MAX_RTU_ADU_LENGTH}`);
-    }
-    if (avail < len) return INCOMPLETE;
-    const crc = crc16(b, o, o + len - 2);
-    if (b[o + len - 2] !== (crc & 0xff) || b[o + len - 1] !== crc >>> 8) {
-      q.consume(1);
-      return crcError(`RTU CRC mismatch on a ${len}-byte frame for FC ${b[o + 1]}`);
-    }
+    if (len === INVALID) return this.otherDirection(avail, `RTU function code ${b[o + 1]} cannot start this side's frame`);
+    if (len > MAX_RTU_ADU_LENGTH) return this.otherDirection(avail, `RTU length ${len} for FC ${b[o + 1]} exceeds ${MAX_RTU_ADU_LENGTH}`);
+    if (avail < len) return this.incomplete();
+    if (!crcOk(b, o, len)) return this.otherDirection(avail, `RTU CRC mismatch on a ${len}-byte frame for FC ${b[o + 1]}`);
     return this.take(len);
+  }
+
+  private incomplete(): DeframeResult {
+    this.q.retain();
+    return INCOMPLETE;
+  }
+
+  /** Not a frame of our role here: skip a whole valid frame of the other direction, or else one byte. */
+  private otherDirection(avail: number, why: string): DeframeResult {
+    const q = this.q;
+    const len = rtuAduLength(this.other, q.buf, q.off, avail);
+    if (len >= MIN_RTU_ADU_LENGTH && len <= avail && len <= MAX_RTU_ADU_LENGTH && crcOk(q.buf, q.off, len)) {
+      q.consume(len);
+      return dropError(`RTU ${this.other} frame of ${len} bytes skipped (echo or another device's traffic)`, len);
+    }
+    q.consume(1);
+    return dropError(why, 1);
   }
 
   /** The first prefix of 4..256 bytes whose last two bytes are its CRC is the frame. */
@@ -60,9 +82,9 @@ class RtuDeframer implements Deframer {
       if (b[o + len - 2] === (crc & 0xff) && b[o + len - 1] === crc >>> 8) return this.take(len);
       crc = crc16Step(crc, b[o + len - 2]);
     }
-    if (q.length < MAX_RTU_ADU_LENGTH) return INCOMPLETE;
+    if (q.length < MAX_RTU_ADU_LENGTH) return this.incomplete();
     q.consume(1);
-    return crcError(`no RTU frame with a valid CRC in ${MAX_RTU_ADU_LENGTH} bytes`);
+    return dropError(`no RTU frame with a valid CRC in ${MAX_RTU_ADU_LENGTH} bytes`, 1);
   }
 
   private take(len: number): DeframeResult {
@@ -86,19 +108,20 @@ export const rtu: Framing = {
   trailerLength: 2,
   maxAduLength: MAX_RTU_ADU_LENGTH,
   seal(adu, unitId) {
+    checkUnitId(unitId);
     adu[0] = unitId;
-    const crc = crc16(adu, 0, adu.length - 2);
-    adu[adu.length - 2] = crc & 0xff;
-    adu[adu.length - 1] = crc >>> 8;
+    const end = adu.length - 2;
+    const crc = crc16(adu, 0, end);
+    adu[end] = crc & 0xff;
+    adu[end + 1] = crc >>> 8;
     return adu;
   },
   unwrap(adu) {
     if (adu.length < MIN_RTU_ADU_LENGTH || adu.length > MAX_RTU_ADU_LENGTH) {
       throw new CodecError('framing', `RTU ADU of ${adu.length} bytes outside ${MIN_RTU_ADU_LENGTH}..${MAX_RTU_ADU_LENGTH}`);
     }
-    const crc = crc16(adu, 0, adu.length - 2);
-    if (adu[adu.length - 2] !== (crc & 0xff) || adu[adu.length - 1] !== crc >>> 8) throw new CodecError('framing', 'RTU CRC mismatch');
-    const b = Buffer.isBuffer(adu) ? adu : Buffer.from(adu.buffer, adu.byteOffset, adu.byteLength);
+    if (!crcOk(adu, 0, adu.length)) throw new CodecError('framing', 'RTU CRC mismatch');
+    const b = asBuffer(adu);
     return { unitId: b[0], transactionId: 0, pdu: b.subarray(1, b.length - 2) };
   },
   createDeframer(role) {
