@@ -82,9 +82,21 @@ class RtuDeframer implements Deframer {
       if (b[o + len - 2] === (crc & 0xff) && b[o + len - 1] === crc >>> 8) return this.take(len);
       crc = crc16Step(crc, b[o + len - 2]);
     }
-    if (q.length < MAX_RTU_ADU_LENGTH) return this.incomplete();
-    q.consume(1);
-    return dropError(`no RTU frame with a valid CRC in ${MAX_RTU_ADU_LENGTH} bytes`, 1);
+    if (q.length >= MAX_RTU_ADU_LENGTH) {
+      q.consume(1);
+      return dropError(`no RTU frame with a valid CRC in ${MAX_RTU_ADU_LENGTH} bytes`, 1);
+    }
+    // Before waiting for up to 256 bytes: if a whole frame of known length with a good CRC starts
+    // later in the buffer, what precedes it is garbage rather than the head of an unknown request.
+    const avail = q.length;
+    for (let k = 1; k + MIN_RTU_ADU_LENGTH <= avail; k++) {
+      const len = rtuAduLength(this.role, b, o + k, avail - k);
+      if (len >= MIN_RTU_ADU_LENGTH && len <= avail - k && len <= MAX_RTU_ADU_LENGTH && crcOk(b, o + k, len)) {
+        q.consume(k);
+        return dropError(`${k} bytes of garbage before an RTU frame`, k);
+      }
+    }
+    return this.incomplete();
   }
 
   private take(len: number): DeframeResult {
