@@ -1,4 +1,4 @@
-import { CodecError } from './errors';
+import { CodecError, dataError } from './errors';
 import { ByteQueue, INCOMPLETE, asBuffer, checkUnitId, type DeframeResult, type Deframer, type Frame, type Framing } from './framing';
 
 /** MBAP header: transaction id, protocol id, length, unit id (TCP guide, section 3.1.3). */
@@ -10,7 +10,7 @@ const MIN_LENGTH_FIELD = 2;
 const MAX_LENGTH_FIELD = 254;
 
 function fatal(message: string, dropped: number): DeframeResult {
-  return { type: 'error', error: new CodecError('framing', message), dropped, fatal: true };
+  return { type: 'error', error: dataError('framing', message), dropped, fatal: true };
 }
 
 /** Checks a header at `b[o..o+7)`; returns an error message, or undefined when it can be a frame. */
@@ -91,11 +91,11 @@ export const mbap: Framing = {
     return adu;
   },
   unwrap(adu) {
-    if (adu.length < MBAP_HEADER_LENGTH + 1) throw new CodecError('framing', `MBAP ADU of ${adu.length} bytes is too short`);
+    if (adu.length < MBAP_HEADER_LENGTH + 1) throw dataError('framing', `MBAP ADU of ${adu.length} bytes is too short`);
     const problem = headerProblem(adu, 0);
-    if (problem) throw new CodecError('framing', problem);
+    if (problem) throw dataError('framing', problem);
     const total = 6 + ((adu[4] << 8) | adu[5]);
-    if (total !== adu.length) throw new CodecError('framing', `MBAP length says ${total} bytes, ADU has ${adu.length}`);
+    if (total !== adu.length) throw dataError('framing', `MBAP length says ${total} bytes, ADU has ${adu.length}`);
     const b = asBuffer(adu);
     return { unitId: b[6], transactionId: (b[0] << 8) | b[1], pdu: b.subarray(MBAP_HEADER_LENGTH) };
   },

@@ -72,7 +72,9 @@ function deviceIdentificationLength(b: Uint8Array, o: number, avail: number): nu
   if (b[o + 2] !== 0x0e) return INVALID;
   if (avail < 8) return NEED_MORE;
   let p = 8;
-  for (let i = 0, n = b[o + 7]; i < n && p <= 256; i++) {
+  for (let i = 0, n = b[o + 7]; i < n; i++) {
+    // Past the largest ADU already: the length is impossible, whatever the rest says.
+    if (p + 2 > 256) return p + 2;
     if (avail < p + 2) return NEED_MORE;
     p += 2 + b[o + p + 1];
   }
