@@ -10,6 +10,7 @@
  * median round is reported, so a burst of load from another process skews one round, not a case.
  */
 import { createRequire } from 'node:module';
+import { availableParallelism, loadavg } from 'node:os';
 import { crc16, decodeRequest, decodeResponse, encodeRequestAdu, encodeResponseAdu, mbap, rtu, type Framing, type ReadRegistersRequest } from '../src/codec';
 import ReadHoldingRegistersRequestBody from 'jsmodbus/dist/request/read-holding-registers';
 import ReadHoldingRegistersResponseBody from 'jsmodbus/dist/response/read-holding-registers';
@@ -102,14 +103,18 @@ function crcData(size: number): Buffer {
 function crcOurs(size: number): () => void {
   const data = crcData(size);
   return () => {
-    for (let i = 0; i < BATCH; i++) sink += crc16(data);
+    let s = 0;
+    for (let i = 0; i < BATCH; i++) s += crc16(data);
+    sink += s;
   };
 }
 
 function crcModbusSerial(size: number): () => void {
   const data = crcData(size);
   return () => {
-    for (let i = 0; i < BATCH; i++) sink += modbusSerialCrc16(data);
+    let s = 0;
+    for (let i = 0; i < BATCH; i++) s += modbusSerialCrc16(data);
+    sink += s;
   };
 }
 
@@ -120,9 +125,16 @@ function batched(op: () => void): () => void {
   };
 }
 
-/** Operations per second of `op` over about `ms` milliseconds. */
-function measure(op: () => void, ms: number): number {
+interface Sample { wall: number; cpu: number }
+
+/**
+ * Operations per second of `op` over about `ms` milliseconds: per wall-clock second, and per
+ * second of CPU this process got (user + system), which is less skewed when other processes
+ * share the cores.
+ */
+function measure(op: () => void, ms: number): Sample {
   const deadline = process.hrtime.bigint() + BigInt(ms) * 1_000_000n;
+  const cpu0 = process.cpuUsage();
   const start = process.hrtime.bigint();
   let ops = 0;
   let now = start;
@@ -131,7 +143,8 @@ function measure(op: () => void, ms: number): number {
     ops += 20 * BATCH;
     now = process.hrtime.bigint();
   }
-  return ops / (Number(now - start) / 1e9);
+  const cpu = process.cpuUsage(cpu0);
+  return { wall: ops / (Number(now - start) / 1e9), cpu: ops / ((cpu.user + cpu.system) / 1e6) };
 }
 
 function median(xs: number[]): number {
@@ -171,20 +184,22 @@ export async function run(): Promise<void> {
   }
   const t0 = Date.now();
   for (const c of cases) measure(c.op, WARMUP_MS);
-  const results = cases.map(() => [] as number[]);
+  const results = cases.map(() => [] as Sample[]);
   for (let r = 0; r < ROUNDS; r++) {
     cases.forEach((c, i) => results[i].push(measure(c.op, ROUND_MS)));
     // Let timers and other tasks run between rounds.
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  const med = results.map(median);
-  process.stdout.write(`median of ${ROUNDS} interleaved rounds of ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up; node ${process.version}\n`);
-  process.stdout.write(`${'case'.padEnd(40)}${'ops/s'.padStart(12)}${'min'.padStart(12)}${'max'.padStart(12)}   ratio\n`);
+  const wall = results.map((xs) => median(xs.map((x) => x.wall)));
+  const cpu = results.map((xs) => median(xs.map((x) => x.cpu)));
+  process.stdout.write(`median of ${ROUNDS} interleaved rounds of ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up; node ${process.version}; load average ${loadavg()[0].toFixed(2)} on ${availableParallelism()} cores\n`);
+  process.stdout.write(`${'case'.padEnd(40)}${'ops/s'.padStart(12)}${'min'.padStart(12)}${'max'.padStart(12)}   ratio${'ops/CPU-s'.padStart(14)}   ratio\n`);
   for (let i = 0; i < cases.length; i += 2) {
     for (const k of [i, i + 1]) {
-      const xs = results[k];
-      const ratio = k === i ? `  ${(med[i] / med[i + 1]).toFixed(2)}x` : '';
-      process.stdout.write(`${cases[k].name.padEnd(40)}${fmt(med[k])}${fmt(Math.min(...xs))}${fmt(Math.max(...xs))}${ratio}\n`);
+      const xs = results[k].map((x) => x.wall);
+      const ratio = k === i ? `  ${(wall[i] / wall[i + 1]).toFixed(2)}x`.padEnd(8) : ''.padEnd(8);
+      const cpuRatio = k === i ? `  ${(cpu[i] / cpu[i + 1]).toFixed(2)}x` : '';
+      process.stdout.write(`${cases[k].name.padEnd(40)}${fmt(wall[k])}${fmt(Math.min(...xs))}${fmt(Math.max(...xs))}${ratio}${fmt(cpu[k]).padStart(14)}${cpuRatio}\n`);
     }
   }
   process.stdout.write(`(${((Date.now() - t0) / 1000).toFixed(1)} s; checksum ${sink % 1000})\n`);
