@@ -1,4 +1,4 @@
-import { CodecError, dataError } from './errors';
+import { dataError } from './errors';
 import { ByteQueue, INCOMPLETE, asBuffer, checkUnitId, type DeframeResult, type Deframer, type Frame, type Framing } from './framing';
 
 /** MBAP header: transaction id, protocol id, length, unit id (TCP guide, section 3.1.3). */
@@ -77,11 +77,11 @@ export const mbap: Framing = {
   headerLength: MBAP_HEADER_LENGTH,
   trailerLength: 0,
   maxAduLength: MAX_TCP_ADU_LENGTH,
+  /** The transaction id is taken modulo 65536, so a client's counter may simply keep increasing. */
   seal(adu, unitId, transactionId) {
     checkUnitId(unitId);
-    if (transactionId !== (transactionId & 0xffff)) throw new CodecError('limit', `transaction id must be an integer 0..65535, got ${transactionId}`);
     const len = adu.length - 6;
-    adu[0] = transactionId >>> 8;
+    adu[0] = (transactionId >>> 8) & 0xff;
     adu[1] = transactionId & 0xff;
     adu[2] = 0;
     adu[3] = 0;

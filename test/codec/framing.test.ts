@@ -105,9 +105,9 @@ describe('codec framing: MBAP (TCP implementation guide)', () => {
     assert.throws(() => mbap.unwrap(Buffer.from([...example, 0])), CodecError);
   });
 
-  it('refuses unit ids and transaction ids that do not fit', () => {
+  it('refuses unit ids that do not fit; wraps transaction ids modulo 65536', () => {
     assert.throws(() => encodeRequestAdu(mbap, 256, 1, { fc: 7 }), CodecError);
-    assert.throws(() => encodeRequestAdu(mbap, 1, 0x10000, { fc: 7 }), CodecError);
+    assert.equal(mbap.unwrap(encodeRequestAdu(mbap, 1, 0x10002, { fc: 7 })).transactionId, 2);
     assert.throws(() => encodeRequestAdu(rtu, -1, 0, { fc: 7 }), CodecError);
     assert.equal(encodeRequestAdu(mbap, 0, 0xffff, { fc: 7 })[6], 0);
   });
