@@ -1,4 +1,206 @@
-/** Placeholder: the codec section arrives with its work. */
+/**
+ * Codec section of `npm run bench`: full FC 3 transactions per second and CRC-16 throughput, ours
+ * side by side with jsmodbus's request/response classes and modbus-serial's CRC, in one process.
+ *
+ * A transaction is what both ends of a read do to the bytes: the client encodes the request ADU,
+ * the server deframes it and decodes the request, the server encodes the response ADU, the client
+ * unwraps it and decodes the registers to numbers. No sockets: this measures the codec alone.
+ *
+ * Cases are measured in interleaved rounds (every case once per round) after a warm-up, and the
+ * median round is reported, so a burst of load from another process skews one round, not a case.
+ */
+import { createRequire } from 'node:module';
+import { availableParallelism, loadavg } from 'node:os';
+import { crc16, decodeRequest, decodeResponse, encodeRequestAdu, encodeResponseAdu, mbap, rtu, type Framing, type ReadRegistersRequest } from '../src/codec';
+import ReadHoldingRegistersRequestBody from 'jsmodbus/dist/request/read-holding-registers';
+import ReadHoldingRegistersResponseBody from 'jsmodbus/dist/response/read-holding-registers';
+import ModbusTCPRequest from 'jsmodbus/dist/tcp-request';
+import ModbusTCPResponse from 'jsmodbus/dist/tcp-response';
+import ModbusRTURequest from 'jsmodbus/dist/rtu-request';
+import ModbusRTUResponse from 'jsmodbus/dist/rtu-response';
+
+const loadCjs = createRequire(__filename);
+const modbusSerialCrc16 = loadCjs('modbus-serial/utils/crc16.js') as (buffer: Buffer) => number;
+
+const ROUNDS = 7;
+const ROUND_MS = 300;
+const WARMUP_MS = 250;
+const START_ADDRESS = 100;
+const BATCH = 100;
+
+/** Defeats dead-code elimination: every case folds its results in here. */
+let sink = 0;
+
+interface Case { name: string; op: () => void }
+
+function registerValues(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => (i * 257 + 11) & 0xffff);
+}
+
+function ours(framing: Framing, n: number): () => void {
+  const req: ReadRegistersRequest = { fc: 3, address: START_ADDRESS, quantity: n };
+  const values = registerValues(n);
+  const server = framing.createDeframer('indication');
+  let tid = 0;
+  return () => {
+    tid = (tid + 1) & 0xffff;
+    // client
+    const reqAdu = encodeRequestAdu(framing, 1, tid, req);
+    // server
+    server.push(reqAdu);
+    const r = server.next();
+    if (r.type !== 'frame') throw new Error('server did not deframe the request');
+    const got = decodeRequest(r.frame.pdu);
+    if (got.fc !== 3 || 'unknown' in got) throw new Error('server decoded another request');
+    const resAdu = encodeResponseAdu(framing, r.frame.unitId, r.frame.transactionId, { fc: 3, values });
+    // client
+    const f = framing.unwrap(resAdu);
+    const res = decodeResponse(f.pdu, 0, f.pdu.length, req);
+    if ('exception' in res) throw new Error('exception');
+    sink += res.values[n - 1] + f.transactionId;
+  };
+}
+
+function jsmodbusTcp(n: number): () => void {
+  const store = Buffer.from(new Uint16Array(registerValues(START_ADDRESS + n)).buffer).swap16();
+  let tid = 0;
+  return () => {
+    tid = (tid + 1) & 0xffff;
+    const body = new ReadHoldingRegistersRequestBody(START_ADDRESS, n);
+    const reqAdu = new ModbusTCPRequest(tid, 0, body.byteCount + 1, 1, body).createPayload();
+    const sreq = ModbusTCPRequest.fromBuffer(reqAdu);
+    if (!sreq || !(sreq.body instanceof ReadHoldingRegistersRequestBody)) throw new Error('jsmodbus did not parse the request');
+    const resBody = ReadHoldingRegistersResponseBody.fromRequest(sreq.body, store);
+    const resAdu = ModbusTCPResponse.fromRequest(sreq, resBody).createPayload();
+    const cres = ModbusTCPResponse.fromBuffer(resAdu);
+    if (!cres || !(cres.body instanceof ReadHoldingRegistersResponseBody)) throw new Error('jsmodbus did not parse the response');
+    const v = cres.body.valuesAsArray;
+    sink += v[v.length - 1] + cres.id;
+  };
+}
+
+function jsmodbusRtu(n: number): () => void {
+  const store = Buffer.from(new Uint16Array(registerValues(START_ADDRESS + n)).buffer).swap16();
+  return () => {
+    const body = new ReadHoldingRegistersRequestBody(START_ADDRESS, n);
+    const reqAdu = new ModbusRTURequest(1, body).createPayload();
+    const sreq = ModbusRTURequest.fromBuffer(reqAdu);
+    if (!sreq || sreq.corrupted || !(sreq.body instanceof ReadHoldingRegistersRequestBody)) throw new Error('jsmodbus did not parse the request');
+    const resBody = ReadHoldingRegistersResponseBody.fromRequest(sreq.body, store);
+    const resAdu = ModbusRTUResponse.fromRequest(sreq, resBody).createPayload();
+    const cres = ModbusRTUResponse.fromBuffer(resAdu);
+    if (!cres || !(cres.body instanceof ReadHoldingRegistersResponseBody)) throw new Error('jsmodbus did not parse the response');
+    const v = cres.body.valuesAsArray;
+    sink += v[v.length - 1];
+  };
+}
+
+function crcData(size: number): Buffer {
+  return Buffer.from(Array.from({ length: size }, (_, i) => (i * 31 + 7) & 0xff));
+}
+
+// Two copies of the same loop, so each call site sees one function and neither pays for the other.
+function crcOurs(size: number): () => void {
+  const data = crcData(size);
+  return () => {
+    let s = 0;
+    for (let i = 0; i < BATCH; i++) s += crc16(data);
+    sink += s;
+  };
+}
+
+function crcModbusSerial(size: number): () => void {
+  const data = crcData(size);
+  return () => {
+    let s = 0;
+    for (let i = 0; i < BATCH; i++) s += modbusSerialCrc16(data);
+    sink += s;
+  };
+}
+
+/** Each case runs BATCH operations per call, so the harness's own call costs little. */
+function batched(op: () => void): () => void {
+  return () => {
+    for (let i = 0; i < BATCH; i++) op();
+  };
+}
+
+interface Sample { wall: number; cpu: number }
+
+/**
+ * Operations per second of `op` over about `ms` milliseconds: per wall-clock second, and per
+ * second of CPU this process got (user + system), which is less skewed when other processes
+ * share the cores.
+ */
+function measure(op: () => void, ms: number): Sample {
+  const deadline = process.hrtime.bigint() + BigInt(ms) * 1_000_000n;
+  const cpu0 = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  let ops = 0;
+  let now = start;
+  while (now < deadline) {
+    for (let i = 0; i < 20; i++) op();
+    ops += 20 * BATCH;
+    now = process.hrtime.bigint();
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return { wall: ops / (Number(now - start) / 1e9), cpu: ops / ((cpu.user + cpu.system) / 1e6) };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >>> 1];
+}
+
+function fmt(opsPerSecond: number): string {
+  return Math.round(opsPerSecond).toLocaleString('en-US').padStart(12);
+}
+
+/** Check once, before timing, that ours and theirs compute the same bytes. */
+function crossCheck(): void {
+  for (const size of [6, 23, 253]) {
+    const data = Buffer.from(Array.from({ length: size }, (_, i) => (i * 31 + 7) & 0xff));
+    if (crc16(data) !== modbusSerialCrc16(data)) throw new Error(`CRC-16 differs from modbus-serial's at ${size} bytes`);
+  }
+  const body = new ReadHoldingRegistersRequestBody(START_ADDRESS, 10);
+  const theirs = new ModbusTCPRequest(7, 0, body.byteCount + 1, 1, body).createPayload();
+  const mine = encodeRequestAdu(mbap, 1, 7, { fc: 3, address: START_ADDRESS, quantity: 10 });
+  if (!theirs.equals(mine)) throw new Error(`FC 3 MBAP request differs from jsmodbus's: ${mine.toString('hex')} vs ${theirs.toString('hex')}`);
+}
+
+/** Run the codec section: prints ops/s (median of interleaved rounds) and the ratios. */
 export async function run(): Promise<void> {
-  process.stdout.write('(no codec benchmark yet)\n');
+  crossCheck();
+  const cases: Case[] = [];
+  for (const n of [10, 125]) {
+    cases.push({ name: `FC3 tx MBAP ${n} regs: ours`, op: batched(ours(mbap, n)) });
+    cases.push({ name: `FC3 tx MBAP ${n} regs: jsmodbus`, op: batched(jsmodbusTcp(n)) });
+    cases.push({ name: `FC3 tx RTU ${n} regs: ours`, op: batched(ours(rtu, n)) });
+    cases.push({ name: `FC3 tx RTU ${n} regs: jsmodbus`, op: batched(jsmodbusRtu(n)) });
+  }
+  for (const size of [6, 23, 253]) {
+    cases.push({ name: `CRC-16 ${size} bytes: ours`, op: crcOurs(size) });
+    cases.push({ name: `CRC-16 ${size} bytes: modbus-serial`, op: crcModbusSerial(size) });
+  }
+  const t0 = Date.now();
+  for (const c of cases) measure(c.op, WARMUP_MS);
+  const results = cases.map(() => [] as Sample[]);
+  for (let r = 0; r < ROUNDS; r++) {
+    cases.forEach((c, i) => results[i].push(measure(c.op, ROUND_MS)));
+    // Let timers and other tasks run between rounds.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  const wall = results.map((xs) => median(xs.map((x) => x.wall)));
+  const cpu = results.map((xs) => median(xs.map((x) => x.cpu)));
+  process.stdout.write(`median of ${ROUNDS} interleaved rounds of ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up; node ${process.version}; load average ${loadavg()[0].toFixed(2)} on ${availableParallelism()} cores\n`);
+  process.stdout.write(`${'case'.padEnd(40)}${'ops/s'.padStart(12)}${'min'.padStart(12)}${'max'.padStart(12)}   ratio${'ops/CPU-s'.padStart(14)}   ratio\n`);
+  for (let i = 0; i < cases.length; i += 2) {
+    for (const k of [i, i + 1]) {
+      const xs = results[k].map((x) => x.wall);
+      const ratio = k === i ? `  ${(wall[i] / wall[i + 1]).toFixed(2)}x`.padEnd(8) : ''.padEnd(8);
+      const cpuRatio = k === i ? `  ${(cpu[i] / cpu[i + 1]).toFixed(2)}x` : '';
+      process.stdout.write(`${cases[k].name.padEnd(40)}${fmt(wall[k])}${fmt(Math.min(...xs))}${fmt(Math.max(...xs))}${ratio}${fmt(cpu[k]).padStart(14)}${cpuRatio}\n`);
+    }
+  }
+  process.stdout.write(`(${((Date.now() - t0) / 1000).toFixed(1)} s; checksum ${sink % 1000})\n`);
 }

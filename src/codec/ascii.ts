@@ -1,5 +1,5 @@
-import { CodecError } from './errors';
-import { ByteQueue, INCOMPLETE, type DeframeResult, type Deframer, type Frame, type Framing } from './framing';
+import { CodecError, dataError } from './errors';
+import { ByteQueue, INCOMPLETE, checkUnitId, type DeframeResult, type Deframer, type Frame, type Framing } from './framing';
 import { lrc } from './lrc';
 
 /** ':' + 2 × (address + 253-byte PDU + LRC) + CR LF (serial line spec, section 2.5.2.1). */
@@ -19,19 +19,23 @@ function hexValue(c: number): number {
 /** Decode the characters between ':' and CR LF into a frame; throws CodecError. */
 function parseBody(b: Uint8Array, start: number, end: number): Frame {
   const chars = end - start;
-  if (chars < 6 || (chars & 1) !== 0) throw new CodecError('framing', `ASCII frame of ${chars} characters is not address, PDU and LRC in hex pairs`);
+  if (chars < 6 || (chars & 1) !== 0) throw dataError('framing', `ASCII frame of ${chars} characters is not address, PDU and LRC in hex pairs`);
   const bytes = Buffer.allocUnsafe(chars >>> 1);
   for (let i = 0; i < bytes.length; i++) {
     const hi = hexValue(b[start + 2 * i]);
     const lo = hexValue(b[start + 2 * i + 1]);
-    if (hi < 0 || lo < 0) throw new CodecError('framing', `ASCII frame has a non-hex character at ${2 * i + 1}`);
+    if (hi < 0 || lo < 0) throw dataError('framing', `ASCII frame has a non-hex character at ${2 * i + 1}`);
     bytes[i] = (hi << 4) | lo;
   }
   const expected = lrc(bytes, 0, bytes.length - 1);
-  if (bytes[bytes.length - 1] !== expected) throw new CodecError('framing', `ASCII LRC 0x${bytes[bytes.length - 1].toString(16)} should be 0x${expected.toString(16)}`);
+  if (bytes[bytes.length - 1] !== expected) throw dataError('framing', `ASCII LRC 0x${bytes[bytes.length - 1].toString(16)} should be 0x${expected.toString(16)}`);
   return { unitId: bytes[0], transactionId: 0, pdu: bytes.subarray(1, bytes.length - 1) };
 }
 
+/**
+ * ASCII deframer: a frame is ':' to CR LF. A ':' always starts a new frame (serial line spec,
+ * section 2.5.2.1), so characters outside a frame, and a frame cut short, are dropped at the next ':'.
+ */
 class AsciiDeframer implements Deframer {
   private readonly q = new ByteQueue();
 
@@ -50,7 +54,6 @@ class AsciiDeframer implements Deframer {
     const start = b.indexOf(COLON, q.off);
     if (start < 0) return this.drop(q.length, 'characters outside an ASCII frame');
     if (start > q.off) return this.drop(start - q.off, 'characters before an ASCII frame start');
-    // A ':' always starts a new frame, so a frame cut short is dropped at the next one.
     const limit = Math.min(b.length, start + MAX_ASCII_ADU_LENGTH);
     for (let i = start + 1; i < limit; i++) {
       const c = b[i];
@@ -67,12 +70,13 @@ class AsciiDeframer implements Deframer {
       }
     }
     if (limit - start >= MAX_ASCII_ADU_LENGTH) return this.drop(MAX_ASCII_ADU_LENGTH, `ASCII frame longer than ${MAX_ASCII_ADU_LENGTH} characters`);
+    q.retain();
     return INCOMPLETE;
   }
 
   private drop(n: number, why: string): DeframeResult {
     this.q.consume(n);
-    return { type: 'error', error: new CodecError('framing', why), dropped: n, fatal: false };
+    return { type: 'error', error: dataError('framing', why), dropped: n, fatal: false };
   }
 
   reset(): number {
@@ -87,6 +91,7 @@ export const ascii: Framing = {
   trailerLength: 1,
   maxAduLength: MAX_ASCII_ADU_LENGTH,
   seal(adu, unitId) {
+    checkUnitId(unitId);
     adu[0] = unitId;
     adu[adu.length - 1] = lrc(adu, 0, adu.length - 1);
     const out = Buffer.allocUnsafe(3 + 2 * adu.length);
@@ -101,9 +106,9 @@ export const ascii: Framing = {
   },
   unwrap(adu) {
     if (adu.length < 3 || adu[0] !== COLON || adu[adu.length - 2] !== CR || adu[adu.length - 1] !== LF) {
-      throw new CodecError('framing', 'ASCII ADU must start with ":" and end with CR LF');
+      throw dataError('framing', 'ASCII ADU must start with ":" and end with CR LF');
     }
-    if (adu.length > MAX_ASCII_ADU_LENGTH) throw new CodecError('framing', `ASCII ADU longer than ${MAX_ASCII_ADU_LENGTH} characters`);
+    if (adu.length > MAX_ASCII_ADU_LENGTH) throw dataError('framing', `ASCII ADU longer than ${MAX_ASCII_ADU_LENGTH} characters`);
     return parseBody(adu, 1, adu.length - 2);
   },
   createDeframer() {

@@ -34,12 +34,18 @@ function checkOrder(order: string): asserts order is ByteOrder {
 
 const scratch = Buffer.alloc(8);
 
+function checkRegister(r: number, i: number): void {
+  if (r !== (r & 0xffff)) throw new CodecError('limit', `register [${i}] must be an integer 0..65535, got ${r}`);
+}
+
 /** Registers (in wire order) → big-endian bytes in `scratch`, undoing the byte and word order. */
 function gather(regs: ArrayLike<number>, at: number, words: number, order: ByteOrder): void {
   const swapBytes = order === 'BADC' || order === 'DCBA';
   const swapWords = order === 'CDAB' || order === 'DCBA';
   for (let w = 0; w < words; w++) {
-    const r = regs[at + (swapWords ? words - 1 - w : w)];
+    const i = at + (swapWords ? words - 1 - w : w);
+    const r = regs[i];
+    checkRegister(r, i);
     scratch[2 * w] = swapBytes ? r & 0xff : r >>> 8;
     scratch[2 * w + 1] = swapBytes ? r >>> 8 : r & 0xff;
   }
@@ -58,8 +64,9 @@ function scatter(out: number[], words: number, order: ByteOrder): void {
 }
 
 /**
- * Decode registers into values of `type`. A string decodes all registers into one string, with
- * trailing NULs removed; `bool` is one value per register (non-zero is true).
+ * Decode registers into values of `type`. A string decodes all registers into one Latin-1 string
+ * (two characters per register, high byte first unless the order swaps bytes; word order does not
+ * apply), with trailing NULs removed; `bool` is one value per register (non-zero is true).
  */
 export function registersToValues(regs: ArrayLike<number>, type: DataType, order: ByteOrder = 'ABCD'): DataValue[] {
   checkType(type);
@@ -90,6 +97,7 @@ function registersToString(regs: ArrayLike<number>, order: ByteOrder): string {
   const bytes = Buffer.allocUnsafe(regs.length * 2);
   for (let i = 0; i < regs.length; i++) {
     const r = regs[i];
+    checkRegister(r, i);
     bytes[2 * i] = swapBytes ? r & 0xff : r >>> 8;
     bytes[2 * i + 1] = swapBytes ? r >>> 8 : r & 0xff;
   }
@@ -99,10 +107,18 @@ function registersToString(regs: ArrayLike<number>, order: ByteOrder): string {
 }
 
 function toNumber(v: DataValue, type: DataType): number {
-  const n = typeof v === 'boolean' ? (v ? 1 : 0) : typeof v === 'string' ? Number(v) : Number(v);
-  if (!Number.isFinite(n) && type !== 'float32' && type !== 'float64') throw new CodecError('limit', `${String(v)} is not a number for ${type}`);
+  // Number('') and Number(' ') are 0: an empty string is no number, not zero.
+  if (typeof v === 'string' && v.trim() === '') throw new CodecError('limit', `an empty string is not a number for ${type}`);
+  const n = typeof v === 'boolean' ? (v ? 1 : 0) : Number(v);
+  if (Number.isNaN(n) && !(typeof v === 'number' || (typeof v === 'string' && v.trim() === 'NaN'))) {
+    throw new CodecError('limit', `${String(v)} is not a number for ${type}`);
+  }
+  if (!Number.isFinite(n) && type !== 'float32' && type !== 'float64') throw new CodecError('limit', `${String(v)} is not a finite number for ${type}`);
   return n;
 }
+
+/** Largest finite float32; a finite number above it would silently become Infinity. */
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 const INT_RANGE: Record<string, [number, number]> = {
   int16: [-0x8000, 0x7fff], uint16: [0, 0xffff], int32: [-0x80000000, 0x7fffffff], uint32: [0, 0xffffffff],
@@ -122,7 +138,15 @@ export function valuesToRegisters(values: readonly DataValue[] | DataValue, type
   for (const v of list) {
     switch (type) {
       case 'bool': scratch.writeUInt16BE(v === true || (typeof v !== 'boolean' && toNumber(v, type) !== 0) ? 1 : 0, 0); break;
-      case 'float32': scratch.writeFloatBE(toNumber(v, type), 0); break;
+      case 'float32': {
+        const n = toNumber(v, type);
+        // Values that round to FLOAT32_MAX are fine; beyond half an ulp above it they overflow.
+        if (Number.isFinite(n) && Math.abs(n) > FLOAT32_MAX && !Number.isFinite(Math.fround(n))) {
+          throw new CodecError('limit', `${n} is outside the float32 range`);
+        }
+        scratch.writeFloatBE(n, 0);
+        break;
+      }
       case 'float64': scratch.writeDoubleBE(toNumber(v, type), 0); break;
       case 'int64': case 'uint64': {
         let big: bigint;
@@ -149,6 +173,9 @@ export function valuesToRegisters(values: readonly DataValue[] | DataValue, type
 }
 
 function stringToRegisters(s: string, order: ByteOrder, registers?: number): number[] {
+  // One byte per character: anything wider than Latin-1 would be silently cut to its low byte.
+  if (/[^\u0000-\u00ff]/.test(s)) throw new CodecError('limit', 'string has characters outside Latin-1 (one byte per character)');
+  if (registers !== undefined && !(Number.isInteger(registers) && registers >= 0)) throw new CodecError('limit', `string register count ${registers} is not a whole number`);
   const bytes = Buffer.from(s, 'latin1');
   const n = registers ?? Math.ceil(bytes.length / 2);
   if (bytes.length > n * 2) throw new CodecError('limit', `string of ${bytes.length} bytes does not fit ${n} registers`);

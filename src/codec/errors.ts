@@ -47,3 +47,17 @@ export class ModbusExceptionError extends ModbusError {
     this.exceptionName = name;
   }
 }
+
+/**
+ * A CodecError without a captured stack, for faults found in received bytes: there the stack says
+ * nothing the message does not, and capturing it is most of the cost of a garbage-heavy stream.
+ */
+export function dataError(reason: CodecErrorReason, message: string, exceptionCode?: number): CodecError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new CodecError(reason, message, exceptionCode);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}

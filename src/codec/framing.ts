@@ -1,4 +1,4 @@
-import type { CodecError } from './errors';
+import { CodecError } from './errors';
 
 /** One ADU taken apart: the unit id, the MBAP transaction id (0 on serial lines) and the PDU. */
 export interface Frame {
@@ -25,7 +25,8 @@ export type Role = 'indication' | 'confirmation';
 
 /**
  * A streaming deframer. Push each chunk as it arrives, then call next() until it answers
- * `incomplete`. It never holds more than one ADU's worth of unparsed bytes after that.
+ * `incomplete`. After that it holds less than one maximal ADU of unparsed bytes, and none of them
+ * in the caller's chunk, so the caller may reuse its buffer. next() never throws.
  */
 export interface Deframer {
   push(chunk: Uint8Array): void;
@@ -52,46 +53,72 @@ export interface Framing {
   createDeframer(role: Role): Deframer;
 }
 
-/** Shared buffering for deframers: the unparsed tail of what was pushed, without copying when it can. */
+const EMPTY = Buffer.alloc(0);
+
+/** A Buffer view of any Uint8Array, without copying. */
+export function asBuffer(chunk: Uint8Array): Buffer {
+  // A constructor check is cheaper than Buffer.isBuffer (instanceof) on the per-chunk path.
+  return chunk.constructor === Buffer || Buffer.isBuffer(chunk) ? (chunk as Buffer) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+/**
+ * Shared buffering for deframers: the unparsed tail of what was pushed. A chunk that arrives on an
+ * empty queue is parsed in place (the common case: one whole ADU per chunk, no copy); only a
+ * leftover is copied, by `retain()`, so the caller may reuse its chunk once `next()` says
+ * `incomplete`.
+ */
 export class ByteQueue {
-  buf: Buffer = Buffer.alloc(0);
+  buf: Buffer = EMPTY;
   off = 0;
+  /** False while `buf` is the caller's chunk rather than our own copy. */
+  private owned = true;
 
   get length(): number {
     return this.buf.length - this.off;
   }
 
   push(chunk: Uint8Array): void {
-    const view = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const view = asBuffer(chunk);
+    if (view.length === 0) return;
     if (this.off >= this.buf.length) {
       this.buf = view;
       this.off = 0;
+      this.owned = false;
     } else {
       this.buf = Buffer.concat([this.buf.subarray(this.off), view]);
       this.off = 0;
+      this.owned = true;
     }
   }
 
   consume(n: number): void {
     this.off += n;
     if (this.off >= this.buf.length) {
-      this.buf = Buffer.alloc(0);
+      this.buf = EMPTY;
       this.off = 0;
+      this.owned = true;
     }
   }
 
   clear(): number {
     const n = this.length;
-    this.buf = Buffer.alloc(0);
+    this.buf = EMPTY;
     this.off = 0;
+    this.owned = true;
     return n;
   }
 
-  /** A private copy of what is buffered, so the caller's chunk is never held across pushes. */
-  compact(): void {
-    if (this.length > 0 && this.off > 0) {
+  /** Copy a leftover out of the caller's chunk; deframers call it before answering `incomplete`. */
+  retain(): void {
+    if (!this.owned && this.off < this.buf.length) {
       this.buf = Buffer.from(this.buf.subarray(this.off));
       this.off = 0;
+      this.owned = true;
     }
   }
+}
+
+/** Refuse a unit id that would be truncated into the ADU's one address byte. */
+export function checkUnitId(unitId: number): void {
+  if (unitId !== (unitId & 0xff)) throw new CodecError('limit', `unit id must be an integer 0..255, got ${unitId}`);
 }

@@ -1,15 +1,16 @@
-import { CodecError } from './errors';
-import { ByteQueue, INCOMPLETE, type DeframeResult, type Deframer, type Frame, type Framing } from './framing';
+import { dataError } from './errors';
+import { ByteQueue, INCOMPLETE, asBuffer, checkUnitId, type DeframeResult, type Deframer, type Frame, type Framing } from './framing';
 
 /** MBAP header: transaction id, protocol id, length, unit id (TCP guide, section 3.1.3). */
 export const MBAP_HEADER_LENGTH = 7;
+/** MBAP header + 253-byte PDU. */
 export const MAX_TCP_ADU_LENGTH = 260;
 /** Length field counts the unit id and the PDU: 1 + 1..253. */
 const MIN_LENGTH_FIELD = 2;
 const MAX_LENGTH_FIELD = 254;
 
 function fatal(message: string, dropped: number): DeframeResult {
-  return { type: 'error', error: new CodecError('framing', message), dropped, fatal: true };
+  return { type: 'error', error: dataError('framing', message), dropped, fatal: true };
 }
 
 /** Checks a header at `b[o..o+7)`; returns an error message, or undefined when it can be a frame. */
@@ -21,6 +22,12 @@ function headerProblem(b: Uint8Array, o: number): string | undefined {
   return undefined;
 }
 
+/**
+ * MBAP deframer. TCP is a byte stream without resynchronisation points: after a header that cannot
+ * be Modbus (protocol id not 0, impossible length) nothing later can be trusted to start on a
+ * boundary, so that error is fatal and everything buffered is dropped; the caller closes the
+ * connection, as the TCP implementation guide advises.
+ */
 class MbapDeframer implements Deframer {
   private readonly q = new ByteQueue();
 
@@ -34,17 +41,25 @@ class MbapDeframer implements Deframer {
 
   next(): DeframeResult {
     const q = this.q;
-    if (q.length < MBAP_HEADER_LENGTH) return INCOMPLETE;
+    const avail = q.buf.length - q.off;
+    if (avail < MBAP_HEADER_LENGTH) {
+      q.retain();
+      return INCOMPLETE;
+    }
     const b = q.buf;
     const o = q.off;
-    const problem = headerProblem(b, o);
-    // After a bad header nothing later in the stream can be trusted to start on a boundary.
-    if (problem) return fatal(problem, q.clear());
-    const total = 6 + ((b[o + 4] << 8) | b[o + 5]);
-    if (q.length < total) return INCOMPLETE;
+    const len = (b[o + 4] << 8) | b[o + 5];
+    if (b[o + 2] !== 0 || b[o + 3] !== 0 || len < MIN_LENGTH_FIELD || len > MAX_LENGTH_FIELD) {
+      return fatal(headerProblem(b, o) ?? 'bad MBAP header', q.clear());
+    }
+    const total = 6 + len;
+    if (avail < total) {
+      q.retain();
+      return INCOMPLETE;
+    }
     const frame: Frame = {
-      transactionId: (b[o] << 8) | b[o + 1],
       unitId: b[o + 6],
+      transactionId: (b[o] << 8) | b[o + 1],
       pdu: b.subarray(o + MBAP_HEADER_LENGTH, o + total),
     };
     q.consume(total);
@@ -62,7 +77,9 @@ export const mbap: Framing = {
   headerLength: MBAP_HEADER_LENGTH,
   trailerLength: 0,
   maxAduLength: MAX_TCP_ADU_LENGTH,
+  /** The transaction id is taken modulo 65536, so a client's counter may simply keep increasing. */
   seal(adu, unitId, transactionId) {
+    checkUnitId(unitId);
     const len = adu.length - 6;
     adu[0] = (transactionId >>> 8) & 0xff;
     adu[1] = transactionId & 0xff;
@@ -74,13 +91,13 @@ export const mbap: Framing = {
     return adu;
   },
   unwrap(adu) {
-    if (adu.length < MBAP_HEADER_LENGTH + 1) throw new CodecError('framing', `MBAP ADU of ${adu.length} bytes is too short`);
+    if (adu.length < MBAP_HEADER_LENGTH + 1) throw dataError('framing', `MBAP ADU of ${adu.length} bytes is too short`);
     const problem = headerProblem(adu, 0);
-    if (problem) throw new CodecError('framing', problem);
+    if (problem) throw dataError('framing', problem);
     const total = 6 + ((adu[4] << 8) | adu[5]);
-    if (total !== adu.length) throw new CodecError('framing', `MBAP length says ${total} bytes, ADU has ${adu.length}`);
-    const b = Buffer.isBuffer(adu) ? adu : Buffer.from(adu.buffer, adu.byteOffset, adu.byteLength);
-    return { transactionId: (b[0] << 8) | b[1], unitId: b[6], pdu: b.subarray(MBAP_HEADER_LENGTH) };
+    if (total !== adu.length) throw dataError('framing', `MBAP length says ${total} bytes, ADU has ${adu.length}`);
+    const b = asBuffer(adu);
+    return { unitId: b[6], transactionId: (b[0] << 8) | b[1], pdu: b.subarray(MBAP_HEADER_LENGTH) };
   },
   createDeframer() {
     return new MbapDeframer();

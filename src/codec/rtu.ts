@@ -1,23 +1,44 @@
 import { crc16, crc16Step } from './crc';
-import { CodecError } from './errors';
-import { ByteQueue, INCOMPLETE, type DeframeResult, type Deframer, type Framing, type Role } from './framing';
-import { BY_CRC, NEED_MORE, rtuAduLength } from './rtu-length';
+import { dataError } from './errors';
+import { ByteQueue, INCOMPLETE, asBuffer, checkUnitId, type DeframeResult, type Deframer, type Framing, type Role } from './framing';
+import { BY_CRC, INVALID, NEED_MORE, rtuAduLength } from './rtu-length';
 
 /** Address + 253-byte PDU + CRC (serial line spec, section 2.5.1.1). */
 export const MAX_RTU_ADU_LENGTH = 256;
 const MIN_RTU_ADU_LENGTH = 4;
 
-function crcError(message: string): DeframeResult {
-  return { type: 'error', error: new CodecError('framing', message), dropped: 1, fatal: false };
+function dropError(message: string, dropped: number): DeframeResult {
+  return { type: 'error', error: dataError('framing', message), dropped, fatal: false };
 }
 
+function crcOk(b: Uint8Array, o: number, len: number): boolean {
+  const crc = crc16(b, o, o + len - 2);
+  return b[o + len - 2] === (crc & 0xff) && b[o + len - 1] === crc >>> 8;
+}
+
+/** What the bytes at the head of the queue are, decided without consuming a frame. */
+const enum Head { Frame, Incomplete, Dropped }
+
 /**
- * RTU deframer. Lengths come from the function code and byte counts; a bad CRC or an impossible
- * length drops one byte and tries again from the next, which resynchronises after garbage.
+ * RTU deframer. Lengths come from the function code and byte counts, for this side's role. A bad
+ * CRC or an impossible start drops one byte and tries again from the next, which resynchronises
+ * after garbage; a whole frame of the other direction (the echo of our own request on a 2-wire
+ * line, or another server's response seen by a server) is dropped in one step. A run of drops is
+ * reported as one error, so garbage costs one error object, not one per byte. The transport
+ * should still call reset() on a 3.5-character silence, the spec's own frame boundary.
  */
 class RtuDeframer implements Deframer {
   private readonly q = new ByteQueue();
-  constructor(private readonly role: Role) {}
+  private readonly other: Role;
+  /** Length of the frame at the head, when classify() says Frame. */
+  private frameLength = 0;
+  /** Bytes classify() consumed and why, when it says Dropped. */
+  private dropped = 0;
+  private why = '';
+
+  constructor(private readonly role: Role) {
+    this.other = role === 'indication' ? 'confirmation' : 'indication';
+  }
 
   get buffered(): number {
     return this.q.length;
@@ -28,41 +49,92 @@ class RtuDeframer implements Deframer {
   }
 
   next(): DeframeResult {
+    let total = 0;
+    let first = '';
+    // Each pass consumes at least one byte or stops, so this ends within `buffered` passes.
+    for (;;) {
+      const head = this.classify();
+      if (head === Head.Dropped) {
+        if (total === 0) first = this.why;
+        total += this.dropped;
+        continue;
+      }
+      if (total > 0) {
+        const message = total === this.dropped && first === this.why ? first : `${total} bytes dropped; first: ${first}`;
+        return dropError(message, total);
+      }
+      if (head === Head.Incomplete) {
+        this.q.retain();
+        return INCOMPLETE;
+      }
+      return this.take(this.frameLength);
+    }
+  }
+
+  private drop(n: number, why: string): Head {
+    this.q.consume(n);
+    this.dropped = n;
+    this.why = why;
+    return Head.Dropped;
+  }
+
+  private classify(): Head {
     const q = this.q;
-    const avail = q.length;
-    if (avail < MIN_RTU_ADU_LENGTH) return INCOMPLETE;
+    const avail = q.buf.length - q.off;
+    if (avail < MIN_RTU_ADU_LENGTH) return Head.Incomplete;
     const b = q.buf;
     const o = q.off;
     const len = rtuAduLength(this.role, b, o, avail);
-    if (len === NEED_MORE) return INCOMPLETE;
+    if (len === NEED_MORE) return avail < MAX_RTU_ADU_LENGTH ? Head.Incomplete : this.drop(1, 'RTU frame longer than 256 bytes');
     if (len === BY_CRC) return this.scan();
-    if (len > MAX_RTU_ADU_LENGTH) {
-      q.consume(1);
-      return crcError(`RTU length ${len} for FC ${b[o + 1]} exceeds ${MAX_RTU_ADU_LENGTH}`);
-    }
-    if (avail < len) return INCOMPLETE;
-    const crc = crc16(b, o, o + len - 2);
-    if (b[o + len - 2] !== (crc & 0xff) || b[o + len - 1] !== crc >>> 8) {
-      q.consume(1);
-      return crcError(`RTU CRC mismatch on a ${len}-byte frame for FC ${b[o + 1]}`);
-    }
-    return this.take(len);
+    if (len === INVALID) return this.otherDirection(avail, `RTU function code ${b[o + 1]} cannot start this side's frame`);
+    if (len > MAX_RTU_ADU_LENGTH) return this.otherDirection(avail, `RTU length ${len} for FC ${b[o + 1]} exceeds ${MAX_RTU_ADU_LENGTH}`);
+    if (avail < len) return Head.Incomplete;
+    if (!crcOk(b, o, len)) return this.otherDirection(avail, `RTU CRC mismatch on a ${len}-byte frame for FC ${b[o + 1]}`);
+    this.frameLength = len;
+    return Head.Frame;
   }
 
-  /** The first prefix of 4..256 bytes whose last two bytes are its CRC is the frame. */
-  private scan(): DeframeResult {
+  /** Not a frame of our role here: skip a whole valid frame of the other direction, or else one byte. */
+  private otherDirection(avail: number, why: string): Head {
+    const q = this.q;
+    const len = rtuAduLength(this.other, q.buf, q.off, avail);
+    if (len >= MIN_RTU_ADU_LENGTH && len <= avail && len <= MAX_RTU_ADU_LENGTH && crcOk(q.buf, q.off, len)) {
+      return this.drop(len, `RTU ${this.other} frame of ${len} bytes skipped (echo or another device's traffic)`);
+    }
+    return this.drop(1, why);
+  }
+
+  /**
+   * The first prefix of 4..256 bytes whose last two bytes are its CRC is the frame. Each candidate
+   * length has a 1 in 65536 chance of a false match, which is why the spec delimits RTU frames by
+   * silence; FC 8 sub-function 0 is whole words, so only its possible lengths (6 + 2n) are tried.
+   */
+  private scan(): Head {
     const q = this.q;
     const b = q.buf;
     const o = q.off;
-    const limit = Math.min(q.length, MAX_RTU_ADU_LENGTH);
+    const avail = q.length;
+    const limit = Math.min(avail, MAX_RTU_ADU_LENGTH);
+    const words = b[o + 1] === 0x08;
     let crc = crc16(b, o, o + MIN_RTU_ADU_LENGTH - 2);
     for (let len = MIN_RTU_ADU_LENGTH; len <= limit; len++) {
-      if (b[o + len - 2] === (crc & 0xff) && b[o + len - 1] === crc >>> 8) return this.take(len);
+      if ((!words || (len >= 6 && (len & 1) === 0)) && b[o + len - 2] === (crc & 0xff) && b[o + len - 1] === crc >>> 8) {
+        this.frameLength = len;
+        return Head.Frame;
+      }
       crc = crc16Step(crc, b[o + len - 2]);
     }
-    if (q.length < MAX_RTU_ADU_LENGTH) return INCOMPLETE;
-    q.consume(1);
-    return crcError(`no RTU frame with a valid CRC in ${MAX_RTU_ADU_LENGTH} bytes`);
+    if (avail >= MAX_RTU_ADU_LENGTH) return this.drop(1, `no RTU frame with a valid CRC in ${MAX_RTU_ADU_LENGTH} bytes`);
+    // Before waiting for up to 256 bytes: if a whole frame of known length with a good CRC starts
+    // later in the buffer, what precedes it is garbage rather than the head of an unknown request.
+    for (let k = 1; k + MIN_RTU_ADU_LENGTH <= avail; k++) {
+      const len = rtuAduLength(this.role, b, o + k, avail - k);
+      if (len >= MIN_RTU_ADU_LENGTH && len <= avail - k && len <= MAX_RTU_ADU_LENGTH && crcOk(b, o + k, len)) {
+        return this.drop(k, `${k} bytes of garbage before an RTU frame`);
+      }
+    }
+    return Head.Incomplete;
   }
 
   private take(len: number): DeframeResult {
@@ -86,19 +158,20 @@ export const rtu: Framing = {
   trailerLength: 2,
   maxAduLength: MAX_RTU_ADU_LENGTH,
   seal(adu, unitId) {
+    checkUnitId(unitId);
     adu[0] = unitId;
-    const crc = crc16(adu, 0, adu.length - 2);
-    adu[adu.length - 2] = crc & 0xff;
-    adu[adu.length - 1] = crc >>> 8;
+    const end = adu.length - 2;
+    const crc = crc16(adu, 0, end);
+    adu[end] = crc & 0xff;
+    adu[end + 1] = crc >>> 8;
     return adu;
   },
   unwrap(adu) {
     if (adu.length < MIN_RTU_ADU_LENGTH || adu.length > MAX_RTU_ADU_LENGTH) {
-      throw new CodecError('framing', `RTU ADU of ${adu.length} bytes outside ${MIN_RTU_ADU_LENGTH}..${MAX_RTU_ADU_LENGTH}`);
+      throw dataError('framing', `RTU ADU of ${adu.length} bytes outside ${MIN_RTU_ADU_LENGTH}..${MAX_RTU_ADU_LENGTH}`);
     }
-    const crc = crc16(adu, 0, adu.length - 2);
-    if (adu[adu.length - 2] !== (crc & 0xff) || adu[adu.length - 1] !== crc >>> 8) throw new CodecError('framing', 'RTU CRC mismatch');
-    const b = Buffer.isBuffer(adu) ? adu : Buffer.from(adu.buffer, adu.byteOffset, adu.byteLength);
+    if (!crcOk(adu, 0, adu.length)) throw dataError('framing', 'RTU CRC mismatch');
+    const b = asBuffer(adu);
     return { unitId: b[0], transactionId: 0, pdu: b.subarray(1, b.length - 2) };
   },
   createDeframer(role) {

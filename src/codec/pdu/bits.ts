@@ -46,6 +46,7 @@ export const readBitsCodec: FunctionCodec<ReadBitsRequest, ReadBitsResponse> = {
     if (end - start < 3) throw malformed(`FC ${fc} response too short`);
     const n = pdu[start + 1];
     if (n !== end - start - 2) throw malformed(`FC ${fc} byte count ${n} does not match ${end - start - 2} data bytes`);
+    if (n > MAX_READ_BITS / 8) throw malformed(`FC ${fc} byte count ${n} is more than ${MAX_READ_BITS} bits`);
     let count = n * 8;
     if (req) {
       if (n !== (req.quantity + 7) >>> 3) throw mismatch(`FC ${fc} byte count ${n} does not answer quantity ${req.quantity}`);

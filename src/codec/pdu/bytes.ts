@@ -1,4 +1,4 @@
-import { CodecError } from '../errors';
+import { CodecError, dataError } from '../errors';
 import { ExceptionCode } from '../exceptions';
 
 /** Largest PDU the spec allows: a 256-byte RTU ADU less address and CRC (section 4.1). */
@@ -52,7 +52,7 @@ export function checkRange(address: number, quantity: number): void {
 
 /** A PDU whose length cannot be right for its function code: exception 03 for a server. */
 export function malformed(message: string): CodecError {
-  return new CodecError('malformed', message, ExceptionCode.IllegalDataValue);
+  return dataError('malformed', message, ExceptionCode.IllegalDataValue);
 }
 
 export function expectLength(fc: number, actual: number, expected: number): void {
@@ -60,7 +60,7 @@ export function expectLength(fc: number, actual: number, expected: number): void
 }
 
 export function mismatch(message: string): CodecError {
-  return new CodecError('mismatch', message);
+  return dataError('mismatch', message);
 }
 
 export function readWords(b: Uint8Array, start: number, count: number): number[] {

@@ -1,6 +1,7 @@
 import { MEI_READ_DEVICE_IDENTIFICATION } from '../function-codes';
 import type { DeviceIdentificationObject, ReadDeviceIdCode, ReadDeviceIdentificationRequest, ReadDeviceIdentificationResponse } from '../types';
 import type { FunctionCodec } from './function-codec';
+import { CodecError } from '../errors';
 import { allocPdu, checkByte, checkQuantity, expectLength, malformed, mismatch } from './bytes';
 
 /** Basic object ids of FC 43/14 (section 6.21): 0x00 VendorName, 0x01 ProductCode, 0x02 MajorMinorRevision. */
@@ -11,7 +12,10 @@ export const DeviceObjectId = {
 
 const HEADER = 7; // fc, MEI type, code, conformity, more follows, next object id, number of objects
 
-/** FC 43 with MEI type 14. */
+/**
+ * FC 43 with MEI type 14. A server answers a read device id code outside 1..4 with exception 03
+ * (section 6.21); whether an object id exists is the server's knowledge, not the codec's.
+ */
 export const readDeviceIdentificationCodec: FunctionCodec<ReadDeviceIdentificationRequest, ReadDeviceIdentificationResponse> = {
   encodeRequest(req, head, tail) {
     checkQuantity(req.readDeviceIdCode, 1, 4, 'read device id code');
@@ -30,7 +34,12 @@ export const readDeviceIdentificationCodec: FunctionCodec<ReadDeviceIdentificati
     return { fc: 0x2b, meiType: 0x0e, readDeviceIdCode: code as ReadDeviceIdCode, objectId: pdu[start + 3] };
   },
   encodeResponse(res, head, tail) {
-    const values = res.objects.map((o) => Buffer.from(o.value, 'latin1'));
+    checkQuantity(res.readDeviceIdCode, 1, 4, 'read device id code');
+    const values = res.objects.map((o) => {
+      // Latin-1 is the one-byte-per-character reading; anything wider would be silently cut.
+      if (/[^\u0000-\u00ff]/.test(o.value)) throw new CodecError('limit', `object ${o.id} value has characters outside Latin-1`);
+      return Buffer.from(o.value, 'latin1');
+    });
     let n = HEADER;
     for (const v of values) n += 2 + v.length;
     const b = allocPdu(head, n, tail);
@@ -55,6 +64,8 @@ export const readDeviceIdentificationCodec: FunctionCodec<ReadDeviceIdentificati
   },
   decodeResponse(pdu, start, end, req) {
     if (end - start < HEADER || pdu[start + 1] !== MEI_READ_DEVICE_IDENTIFICATION) throw malformed('FC 43/14 response header is malformed');
+    const code = pdu[start + 2];
+    if (code < 1 || code > 4) throw malformed(`FC 43/14 read device id code ${code} outside 1..4`);
     const more = pdu[start + 4];
     if (more !== 0 && more !== 0xff) throw malformed(`FC 43/14 more-follows byte must be 0x00 or 0xFF, got ${more}`);
     const count = pdu[start + 6];

@@ -7,7 +7,12 @@ import type {
 import type { FunctionCodec } from './function-codec';
 import { MAX_PDU_LENGTH, allocPdu, checkQuantity, checkWord, expectLength, malformed, mismatch, put16, readWords, u16, writeWords } from './bytes';
 
-/** File record limits (sections 6.14, 6.15): reference type 6, files 1..0xFFFF, records 0..9999. */
+/**
+ * File record limits (sections 6.14, 6.15): reference type 6, files 1..0xFFFF, records 0..9999,
+ * request byte count 0x07..0xF5 (FC 20) and 0x09..0xFB (FC 21). The spec also prints 0x07..0xF5
+ * for the FC 20 response data length, but a one-register read answers with 4 bytes, so only the
+ * upper bound is enforced there.
+ */
 const REFERENCE_TYPE = 6;
 const MAX_RECORD_NUMBER = 0x270f;
 const READ_BYTE_COUNT = { min: 0x07, max: 0xf5 };
@@ -143,6 +148,17 @@ function decodeRecords(pdu: Uint8Array, start: number, end: number): FileRecordW
   return records;
 }
 
+function sameRecords(a: readonly FileRecordWrite[], b: readonly FileRecordWrite[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.fileNumber !== y.fileNumber || x.recordNumber !== y.recordNumber || x.values.length !== y.values.length) return false;
+    for (let k = 0; k < x.values.length; k++) if (x.values[k] !== y.values[k]) return false;
+  }
+  return true;
+}
+
 /** FC 21: the normal response echoes the request. */
 export const writeFileRecordCodec: FunctionCodec<WriteFileRecordRequest, WriteFileRecordResponse> = {
   encodeRequest(req, head, tail) {
@@ -156,7 +172,7 @@ export const writeFileRecordCodec: FunctionCodec<WriteFileRecordRequest, WriteFi
   },
   decodeResponse(pdu, start, end, req) {
     const records = decodeRecords(pdu, start, end);
-    if (req && JSON.stringify(records) !== JSON.stringify(req.records)) throw mismatch('FC 21 response does not echo the request');
+    if (req && !sameRecords(records, req.records)) throw mismatch('FC 21 response does not echo the request');
     return { fc: 0x15, records };
   },
 };

@@ -30,6 +30,7 @@ function decodeRegisterList(pdu: Uint8Array, start: number, end: number, expecte
   if (end - start < 4) throw malformed(`FC ${fc} response too short`);
   const n = pdu[start + 1];
   if (n !== end - start - 2 || (n & 1) !== 0) throw malformed(`FC ${fc} byte count ${n} does not match ${end - start - 2} data bytes`);
+  if (n > 2 * MAX_READ_REGISTERS) throw malformed(`FC ${fc} byte count ${n} is more than ${MAX_READ_REGISTERS} registers`);
   if (expected !== undefined && n !== expected * 2) throw mismatch(`FC ${fc} returned ${n / 2} registers, ${expected} requested`);
   return readWords(pdu, start + 2, n >>> 1);
 }

@@ -90,11 +90,23 @@ export const diagnosticsCodec: FunctionCodec<DiagnosticsRequest, DiagnosticsResp
     return req;
   },
   encodeResponse(res, head, tail) {
+    if (res.subFunction === DiagnosticSubFunction.ReturnQueryData) checkQuantity(res.data.length, 0, 125, 'diagnostic data words');
+    else if (res.data.length !== 1) throw new CodecError('limit', `FC 8 sub-function ${res.subFunction} answers exactly one data word, got ${res.data.length}`);
     return encodeDiagnostics(res, head, tail);
   },
   decodeResponse(pdu, start, end, req) {
     const res = decodeDiagnostics(pdu, start, end);
-    if (req && req.subFunction !== res.subFunction) throw mismatch(`FC 8 answered sub-function ${res.subFunction}, asked ${req.subFunction}`);
+    const sub = res.subFunction;
+    if (sub !== DiagnosticSubFunction.ReturnQueryData && isKnownDiagnosticSubFunction(sub) && res.data.length !== 1) {
+      throw malformed(`FC 8 sub-function ${sub} answers exactly one data word, got ${res.data.length}`);
+    }
+    if (req) {
+      if (req.subFunction !== sub) throw mismatch(`FC 8 answered sub-function ${sub}, asked ${req.subFunction}`);
+      // Return Query Data is a loop-back test: the answer must be the question.
+      if (sub === DiagnosticSubFunction.ReturnQueryData && (res.data.length !== req.data.length || res.data.some((w, i) => w !== req.data[i]))) {
+        throw mismatch('FC 8 sub-function 0 did not echo the query data');
+      }
+    }
     return res;
   },
 };
