@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ModbusExceptionError, encodeResponseAdu, mbap } from '../../src/codec';
+import { CodecError, ModbusExceptionError, encodeResponseAdu, mbap } from '../../src/codec';
 import {
   BroadcastReadError, ConnectError, ConnectionClosedError, ConnectionLostError, ModbusClient, QueueFullError, TimeoutError,
   UnitUnavailableError,
@@ -46,10 +46,29 @@ describe('ModbusClient over TCP', () => {
     assert.ok(n.bytesIn > 0 && n.bytesOut > 0);
   });
 
+  it('serves every other function code the codec knows through its typed method', async () => {
+    const c = (client = tcpClient(server.port));
+    assert.deepEqual(await c.readExceptionStatus(1), { fc: 7, status: 0x6d });
+    assert.deepEqual(await c.diagnostics(1, 0, [0xa537]), { fc: 8, subFunction: 0, data: [0xa537] });
+    assert.deepEqual(await c.getCommEventCounter(1), { fc: 0x0b, status: 0, eventCount: 0x108 });
+    assert.deepEqual(await c.getCommEventLog(1), { fc: 0x0c, status: 0, eventCount: 0x108, messageCount: 0x121, events: [0x20, 0x00] });
+    assert.deepEqual(await c.reportServerId(1), { fc: 0x11, serverId: [0x42], runIndicator: true, additionalData: [1, 2] });
+    assert.deepEqual(await c.writeFileRecord(1, [{ fileNumber: 4, recordNumber: 7, values: [0x6af, 0x4be] }]),
+      { fc: 0x15, records: [{ fileNumber: 4, recordNumber: 7, values: [0x6af, 0x4be] }] });
+    assert.deepEqual(await c.readFileRecord(1, [{ fileNumber: 4, recordNumber: 7, recordLength: 2 }]), { fc: 0x14, records: [[0x6af, 0x4be]] });
+    assert.deepEqual(await c.readFifoQueue(1, 7), { fc: 0x18, values: [0x6af, 0x4be, 90] });
+    const id = await c.readDeviceIdentification(1);
+    assert.deepEqual(id.objects.map((o) => o.value), ['umodbus', 'fake', '0.1']);
+    assert.equal(c.counters().responses, 9);
+  });
+
   it('rejects an exception response with ModbusExceptionError and its code', async () => {
     const c = (client = tcpClient(server.port));
     await assert.rejects(c.readHoldingRegisters(1, 99, 5), (e: unknown) => e instanceof ModbusExceptionError && e.exceptionCode === 2 && e.functionCode === 3);
-    await assert.rejects(c.readFifoQueue(1, 0), (e: unknown) => e instanceof ModbusExceptionError && e.exceptionCode === 1);
+    await assert.rejects(c.request(1, { fc: 0x2b, meiType: 0x0e, readDeviceIdCode: 1, objectId: 0 }).then(() => c.readHoldingRegisters(1, 0, 200)),
+      (e: unknown) => e instanceof CodecError && e.reason === 'limit');
+    server.onIndication = (ind) => ind.exception(6);
+    await assert.rejects(c.readHoldingRegisters(1, 0, 1), (e: unknown) => e instanceof ModbusExceptionError && e.exceptionCode === 6 && /SERVER DEVICE BUSY/.test(e.message));
     assert.equal(c.counters().exceptions, 2);
   });
 
