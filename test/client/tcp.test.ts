@@ -278,6 +278,44 @@ describe('ModbusClient over TCP', () => {
     assert.deepEqual(await leakedSince(before), {});
   });
 
+  it('emits connecting, connected, disconnected and error, each with state', async () => {
+    const c = (client = tcpClient(server.port));
+    const seen: string[] = [];
+    c.on('state', (s, e) => seen.push(`state:${s}${e ? '!' : ''}`));
+    c.on('connecting', () => seen.push('connecting'));
+    c.on('connected', () => seen.push('connected'));
+    c.on('disconnected', (e) => seen.push(`disconnected:${e?.message ?? ''}`));
+    const errors: Error[] = [];
+    c.on('error', (e) => { if (e) errors.push(e); });
+    await c.readHoldingRegisters(1, 0, 1);
+    server.dropAll();
+    await until(() => seen.includes('disconnected:connection closed by the server'), 1000, 'disconnected');
+    await until(() => seen.filter((s) => s === 'connected').length === 2, 2000, 'reconnected');
+    await c.close();
+    assert.deepEqual(seen, [
+      'state:connecting', 'connecting', 'state:connected', 'connected',
+      'state:disconnected!', 'disconnected:connection closed by the server',
+      'state:connecting', 'connecting', 'state:connected', 'connected', 'state:closed',
+    ]);
+    assert.equal(errors.length, 1);
+  });
+
+  it('flush() rejects what is queued, not what is on the wire', async () => {
+    const c = (client = tcpClient(server.port));
+    await c.connect();
+    const held: (() => void)[] = [];
+    server.onIndication = (ind) => held.push(() => ind.answer());
+    const onWire = c.readHoldingRegisters(1, 4, 1);
+    const queued = [outcome(c.readHoldingRegisters(1, 0, 1)), outcome(c.writeSingleRegister(2, 0, 1))];
+    await until(() => held.length === 1, 1000, 'one request on the wire');
+    assert.deepEqual(c.pending, { queued: 2, inFlight: 1 });
+    assert.equal(c.flush(), 2);
+    for (const r of await Promise.all(queued)) assert.ok(!r.ok && r.error.name === 'RequestFlushedError' && (r.error as { code?: string }).code === 'EMODBUS_FLUSHED');
+    held[0]();
+    assert.deepEqual((await onWire).values, [40]);
+    assert.deepEqual(c.pending, { queued: 0, inFlight: 0 });
+  });
+
   it('counts a stray response with no request as dropped', async () => {
     const c = (client = tcpClient(server.port));
     await c.readHoldingRegisters(1, 0, 1);
