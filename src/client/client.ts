@@ -77,7 +77,7 @@ export class ModbusClient extends ModbusMethods implements ModbusClientApi {
     this.framing = this.medium.framing;
     this.bus = !this.medium.multiplexed;
     this.capacity = this.bus ? 1 : Math.min(MAX_IN_FLIGHT, Math.max(1, Math.floor(options.maxInFlight ?? 1)));
-    this.timeout = options.timeout ?? 1000;
+    this.timeout = options.timeout !== undefined && options.timeout > 0 && Number.isFinite(options.timeout) ? options.timeout : 1000;
     this.readRetries = options.retries ?? 0;
     this.writeRetries = options.writeRetries ?? 0;
     this.queueLimit = options.queueLimit ?? 1000;
@@ -138,7 +138,9 @@ export class ModbusClient extends ModbusMethods implements ModbusClientApi {
     } catch (e) {
       return Promise.reject(e as Error);
     }
-    const timeout = options?.timeout ?? this.timeout;
+    const t0 = options?.timeout;
+    // A timeout that is not a positive number would fire at once (or never): fall back to the client's.
+    const timeout = t0 !== undefined && t0 > 0 && Number.isFinite(t0) ? t0 : this.timeout;
     const retries = options?.retries ?? (WRITE_FUNCTION_CODES.has(req.fc) ? this.writeRetries : this.readRetries);
     const unit = this.queue.unit(unitId);
     this.c.requests++;

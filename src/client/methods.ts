@@ -6,7 +6,7 @@ import type {
   ReadWriteMultipleRegistersResponse, ReportServerIdResponse, ResponseFor, WriteFileRecordResponse,
   WriteMultipleCoilsResponse, WriteMultipleRegistersResponse, WriteSingleCoilResponse, WriteSingleRegisterResponse,
 } from '../codec';
-import type { RequestOptions } from './types';
+import type { ClientState, RequestOptions } from './types';
 
 /**
  * One typed method per function code the codec knows, each a thin wrapper over request().
@@ -14,6 +14,22 @@ import type { RequestOptions } from './types';
  */
 export abstract class ModbusMethods extends EventEmitter {
   /** The one entry every method goes through. */
+  /** 'state' on every change of link state, with the error that caused it, if any. */
+  override on(event: 'state', listener: (state: ClientState, error?: Error) => void): this;
+  override on(event: 'connecting' | 'connected', listener: () => void): this;
+  /** 'error' is emitted only while someone listens, so an unwatched client never throws from it. */
+  override on(event: 'disconnected' | 'error', listener: (error?: Error) => void): this;
+  override on(event: string, listener: (...args: never[]) => void): this {
+    return super.on(event, listener as (...args: unknown[]) => void);
+  }
+
+  override once(event: 'state', listener: (state: ClientState, error?: Error) => void): this;
+  override once(event: 'connecting' | 'connected', listener: () => void): this;
+  override once(event: 'disconnected' | 'error', listener: (error?: Error) => void): this;
+  override once(event: string, listener: (...args: never[]) => void): this {
+    return super.once(event, listener as (...args: unknown[]) => void);
+  }
+
   /** Remove a listener (typed loosely enough for every event's listener). */
   override off(event: string, listener: (...args: never[]) => void): this {
     return super.off(event, listener as (...args: unknown[]) => void);
