@@ -12,6 +12,8 @@ export interface TransportOptions {
 }
 
 const noop = (): void => {};
+/** close() resolves within this many ms whatever the medium does. */
+const CLOSE_BOUND = 1500;
 
 /**
  * Handlers for one connection. Once the transport lets go of that connection (close, drop, or
@@ -49,6 +51,7 @@ export class Transport extends EventEmitter {
   private attempt: Promise<void> | undefined;
   private abort: AbortController | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
+  private connectTimer: NodeJS.Timeout | undefined;
   /** Data seen on the current link: only then is the backoff reset, so accept-and-drop peers stay backed off. */
   private proven = false;
   private readonly backoff: Backoff;
@@ -96,6 +99,8 @@ export class Transport extends EventEmitter {
     if (this.state === 'closed') return;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
+    if (this.connectTimer) clearTimeout(this.connectTimer);
+    this.connectTimer = undefined;
     this.abort?.abort();
     const c = this.conn;
     if (this.handlers) this.handlers.live = false;
@@ -103,9 +108,15 @@ export class Transport extends EventEmitter {
     this.handlers = undefined;
     this.setState('closed');
     const pending = this.attempt;
-    if (c) await c.close();
-    // An attempt under way has been aborted; wait for it to let go of what it opened.
-    if (pending) await pending.catch(noop);
+    // An attempt under way has been aborted; wait for it to let go of what it opened, but
+    // never longer than CLOSE_BOUND: a serial open cannot be cancelled and may hang in the OS.
+    const released = Promise.all([c?.close(), pending?.catch(noop)]);
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_BOUND);
+    });
+    await Promise.race([released, bound]);
+    clearTimeout(timer);
   }
 
   /** @internal */
@@ -132,9 +143,11 @@ export class Transport extends EventEmitter {
     const handlers = new Handlers(this);
     this.setState('connecting');
     const timer = setTimeout(() => ac.abort(), this.connectTimeout);
+    this.connectTimer = timer;
     const p = this.medium.open(handlers, ac.signal).then(
       (conn) => {
         clearTimeout(timer);
+        this.connectTimer = undefined;
         this.attempt = undefined;
         this.abort = undefined;
         if (this.state === 'closed') {
@@ -152,6 +165,7 @@ export class Transport extends EventEmitter {
       },
       (err: unknown) => {
         clearTimeout(timer);
+        this.connectTimer = undefined;
         this.attempt = undefined;
         this.abort = undefined;
         handlers.live = false;
