@@ -129,9 +129,7 @@ export class ModbusClient extends ModbusMethods implements ModbusClientApi {
     if (this.queue.size >= this.queueLimit) return Promise.reject(new QueueFullError(this.queueLimit));
     const t = this.transport;
     // Backing off after a failed attempt: say so now rather than queue behind a link that is not there.
-    if (t.failing && t.state === 'disconnected') {
-      return Promise.reject(t.lastError ?? new ConnectError(this.medium.target));
-    }
+    if (t.failing && t.state === 'disconnected') return Promise.reject(this.connectError(t.lastError));
     let adu: Buffer;
     try {
       adu = encodeRequest(req, this.framing.headerLength, this.framing.trailerLength);
@@ -164,9 +162,8 @@ export class ModbusClient extends ModbusMethods implements ModbusClientApi {
     this.closed = true;
     if (this.paceTimer) clearTimeout(this.paceTimer);
     this.paceTimer = undefined;
-    const err = new ConnectionClosedError();
-    this.failInFlight(err);
-    for (const p of this.queue.drain()) this.settle(p, err);
+    this.failInFlight(() => new ConnectionClosedError());
+    for (const p of this.queue.drain()) this.settle(p, new ConnectionClosedError());
     this.closing = this.transport.close().then(() => {
       this.transport.off('state', this.onStateBound);
       this.transport.off('data', this.onDataBound);
@@ -345,11 +342,10 @@ export class ModbusClient extends ModbusMethods implements ModbusClientApi {
       case 'disconnected': {
         const lost = error ?? new Error('link lost');
         // On the wire when the link went: each gets exactly one error, now.
-        this.failInFlight(new ConnectionLostError(lost));
+        this.failInFlight(() => new ConnectionLostError(lost));
         if (this.transport.failing) {
           // The attempt failed: nothing queued can be sent soon, so do not keep it waiting.
-          const err = lost instanceof ConnectError ? lost : new ConnectError(this.medium.target, lost);
-          for (const p of this.queue.drain()) this.settle(p, err);
+          for (const p of this.queue.drain()) this.settle(p, this.connectError(lost));
         }
         this.deframer.reset();
         break;
@@ -367,11 +363,18 @@ export class ModbusClient extends ModbusMethods implements ModbusClientApi {
     if (state === 'connected') this.pump();
   }
 
-  private failInFlight(err: Error): void {
+  /** Each request gets an error object of its own, so no caller can mutate another's. */
+  private failInFlight(error: () => Error): void {
     if (this.inFlight.size === 0) return;
     const all = [...this.inFlight.values()];
     this.inFlight.clear();
-    for (const p of all) this.settle(p, err);
+    for (const p of all) this.settle(p, error());
+  }
+
+  /** A fresh ConnectError for one request, carrying the underlying cause of the last failure. */
+  private connectError(last: Error | undefined): ConnectError {
+    const cause = last instanceof ConnectError && last.cause instanceof Error ? last.cause : last;
+    return new ConnectError(this.medium.target, cause);
   }
 
   /** The one place a request settles. */
