@@ -100,6 +100,11 @@ export class ModbusClient extends ModbusMethods implements ModbusClientApi {
     return this.transport.state;
   }
 
+  /** What the client talks to, for status lines and logs, e.g. `tcp 10.0.0.5:502`, `rtu /dev/ttyUSB0`. */
+  get target(): string {
+    return this.medium.target;
+  }
+
   /** Requests waiting to be sent, and requests on the wire. */
   get pending(): { queued: number; inFlight: number } {
     return { queued: this.queue.size, inFlight: this.inFlight.size };

@@ -1,9 +1,12 @@
 /** The built CLI, run as a child process against a modbus-serial ServerTCP. */
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { ServerTCP } from 'modbus-serial';
+import { rtu } from '../../src/codec';
+import { PtyPair } from '../client/fixtures/pty';
+import { SerialServer } from '../client/fixtures/serial-server';
 
 const MAIN = path.resolve(__dirname, '../../src/cli/main.js');
 
@@ -87,6 +90,40 @@ describe('umodbus read / write (CLI)', function () {
     assert.equal(lines.length, 3);
     for (const l of lines) assert.deepEqual((JSON.parse(l) as { values: number[] }).values, [1]);
     assert.ok(Date.now() - t0 >= 200);
+  });
+
+  it('--count 0 polls until interrupted, then exits 0 and releases the link', async () => {
+    const child = spawn(process.execPath, [MAIN, 'read', '--tcp', tcp, '--fc', '3', '--address', '5', '--count', '0', '--interval', '20']);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.split('\n').length > 3) child.kill('SIGINT');
+    });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 8000);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    clearTimeout(killer);
+    assert.equal(code, 0);
+    const lines = out.trim().split('\n');
+    assert.ok(lines.length >= 3);
+    for (const l of lines) assert.equal(l, 'unit 1 holding registers @5: 5');
+  });
+
+  it('reads and writes over RTU on a serial line (pty pair)', async () => {
+    const pty = await new PtyPair('cli').start();
+    const dev = await new SerialServer(pty.b, rtu, [7], 19200).start();
+    try {
+      const serial = ['--rtu', pty.a, '--baud', '19200', '--parity', 'none', '--unit', '7'];
+      const w = await umodbus('write', ...serial, '--fc', '16', '--address', '3', '11', '12');
+      assert.equal(w.code, 0, w.stderr);
+      const r = await umodbus('read', ...serial, '--fc', '3', '--address', '3', '--quantity', '2', '--json');
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual((JSON.parse(r.stdout) as { values: number[] }).values, [11, 12]);
+      const t = await umodbus('read', ...serial, '--unit', '8', '--timeout', '150');
+      assert.equal(t.code, 4);
+    } finally {
+      await dev.stop();
+      await pty.stop();
+    }
   });
 
   it('writes FC 5, 6, 15, 16 (typed and negative values too) and reads them back', async () => {

@@ -26,6 +26,8 @@ describe('ModbusClient over TCP', () => {
 
   it('reads and writes FC 1-6, 15, 16, 22, 23 with typed methods', async () => {
     const c = (client = tcpClient(server.port));
+    assert.equal(c.target, `tcp 127.0.0.1:${server.port}`);
+    assert.equal(c.state, 'idle');
     assert.deepEqual((await c.readHoldingRegisters(1, 2, 3)).values, [20, 30, 40]);
     assert.deepEqual((await c.readInputRegisters(1, 0, 2)).values, [1000, 1001]);
     assert.deepEqual((await c.readDiscreteInputs(1, 0, 4)).values, [true, false, false, true]);
