@@ -4,7 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { BYTE_ORDERS, CodecError, DATA_TYPES, ModbusError, ModbusExceptionError, type ByteOrder, type DataType } from '../codec';
-import { ConnectError, TimeoutError, UnitUnavailableError, type ClientOptions, type ClientTransportOptions } from '../client';
+import { BroadcastReadError, ConnectError, TimeoutError, UnitUnavailableError, type ClientOptions, type ClientTransportOptions } from '../client';
 
 /** Exit codes: distinct per failure, so scripts can tell them apart. */
 export const Exit = {
@@ -134,6 +134,7 @@ export function typeFlags(flags: Flags): { type: DataType | undefined; order: By
 /** One line saying what went wrong, and the exit code for it. */
 export function describeError(e: unknown): { message: string; exit: number } {
   if (e instanceof UsageError) return { message: e.message, exit: Exit.Usage };
+  if (e instanceof BroadcastReadError) return { message: e.message, exit: Exit.Usage };
   if (e instanceof ModbusExceptionError) {
     return { message: `Modbus exception ${e.exceptionCode} (${e.exceptionName}) for function code ${e.functionCode}`, exit: Exit.Exception };
   }

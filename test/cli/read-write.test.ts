@@ -190,6 +190,9 @@ describe('umodbus read / write (CLI)', function () {
     assert.match(r.stderr, /give the value/);
     r = await umodbus('read', '--tcp', tcp, '--fc', '3', '--type', 'float33');
     assert.equal(r.code, 2);
+    r = await umodbus('read', '--tcp', tcp, '--unit', '0');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /cannot be broadcast to unit 0/);
     r = await umodbus('write', '--tcp', tcp, '--fc', '5', '--address', '1', 'maybe');
     assert.equal(r.code, 2);
     const h = await umodbus('write', '--help');
