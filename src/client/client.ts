@@ -183,15 +183,22 @@ export class ModbusClient extends ModbusMethods implements ModbusClientApi {
   private pump(): void {
     if (this.transport.state !== 'connected' || this.closed) return;
     while (this.inFlight.size < this.capacity && this.queue.size > 0) {
+      let p: Pending | undefined;
       if (this.bus) {
-        const wait = this.readyAt - performance.now();
-        if (wait > 0) {
+        const now = performance.now();
+        let wait = this.readyAt - now;
+        if (wait <= 0) {
+          p = this.queue.shift(now);
+          if (!p) wait = this.queue.nextQuietEnd() - now; // only units just timed out have work
+        }
+        if (!p) {
           // Fractions of a ms round up: sending early would break the frame apart on the line.
-          if (!this.paceTimer) this.paceTimer = setTimeout(this.paceBound, Math.ceil(wait));
+          if (!this.paceTimer) this.paceTimer = setTimeout(this.paceBound, Math.max(1, Math.ceil(wait)));
           return;
         }
+      } else {
+        p = this.queue.shift() as Pending;
       }
-      const p = this.queue.shift() as Pending;
       const u = p.unit;
       if (u.backoffUntil > 0) {
         const left = u.backoffUntil - performance.now();
@@ -305,6 +312,7 @@ export class ModbusClient extends ModbusMethods implements ModbusClientApi {
     this.c.timeouts++;
     const u = p.unit;
     u.consecutiveTimeouts++;
+    if (this.bus) u.quietUntil = performance.now() + p.timeout;
     const ub = this.unitBackoff;
     let backedOff = false;
     if (ub && u.consecutiveTimeouts >= ub.threshold) {

@@ -36,6 +36,12 @@ export class UnitQueue {
   backoffUntil = 0;
   /** The last backoff period, ms; doubles while the unit stays silent. */
   backoffDelay = 0;
+  /**
+   * Bus only: after a timeout the unit is not asked again before this performance.now() time,
+   * so a late answer to the timed-out request arrives with nothing of its unit on the wire and
+   * is dropped, rather than being taken (without transaction ids) for the next request's answer.
+   */
+  quietUntil = 0;
 
   constructor(readonly unitId: number) {}
 
@@ -98,21 +104,39 @@ export class FairQueue {
     this.enter(p.unit);
   }
 
-  /** The next request, taking units in turn. */
-  shift(): Pending | undefined {
+  /**
+   * The next request, taking units in turn and passing over units still quiet at `now`
+   * (undefined when every unit with work is quiet, or there is no work).
+   */
+  shift(now = Infinity): Pending | undefined {
     const ring = this.ring;
-    if (ring.length === 0) return undefined;
-    if (this.cursor >= ring.length) this.cursor = 0;
-    const u = ring[this.cursor];
-    const p = u.shift() as Pending; // units in the ring always have work
-    this.size--;
-    if (u.length === 0) {
-      u.inRing = false;
-      ring.splice(this.cursor, 1); // the cursor now points at the next unit
-    } else {
-      this.cursor++;
+    const n = ring.length;
+    if (n === 0) return undefined;
+    if (this.cursor >= n) this.cursor = 0;
+    for (let k = 0; k < n; k++) {
+      const at = (this.cursor + k) % n;
+      const u = ring[at];
+      // A backed-off unit is served at once: its requests are refused without touching the line.
+      if (u.quietUntil > now && u.backoffUntil <= now) continue;
+      const p = u.shift() as Pending; // units in the ring always have work
+      this.size--;
+      if (u.length === 0) {
+        u.inRing = false;
+        ring.splice(at, 1); // `at` now holds the next unit
+        this.cursor = at;
+      } else {
+        this.cursor = at + 1;
+      }
+      return p;
     }
-    return p;
+    return undefined;
+  }
+
+  /** The earliest time a quiet unit with work may be served again. */
+  nextQuietEnd(): number {
+    let t = Infinity;
+    for (const u of this.ring) t = Math.min(t, u.quietUntil);
+    return t;
   }
 
   /** Take every queued request out (close, flush, failed connect). */

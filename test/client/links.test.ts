@@ -108,3 +108,46 @@ describe('ModbusClient over UDP', () => {
     await until(() => c.counters().timeouts === 2, 100, 'two timeouts');
   });
 });
+
+describe('late answers on a bus (no transaction ids)', () => {
+  let server: FakeServer;
+  let client: ModbusClient | undefined;
+  beforeEach(async () => {
+    server = await new FakeServer(rtu).start();
+  });
+  afterEach(async () => {
+    await client?.close();
+    client = undefined;
+    await server.stop();
+  });
+
+  it('keeps a unit quiet after its timeout, so its late answer is dropped, not taken for the next request', async () => {
+    const c = (client = new ModbusClient({ transport: { type: 'rtu-tcp', host: '127.0.0.1', port: server.port }, timeout: 100 }));
+    let first = true;
+    server.onIndication = (ind) => {
+      if (first) {
+        first = false;
+        setTimeout(() => ind.answer(), 150); // 1.5 timeouts late
+      } else {
+        ind.answer();
+      }
+    };
+    const late = c.readHoldingRegisters(1, 4, 1);
+    const next = c.readHoldingRegisters(1, 5, 1); // same unit, same function code, same size
+    await assert.rejects(late, TimeoutError);
+    assert.deepEqual((await next).values, [50]);
+    assert.equal(c.counters().droppedFrames, 1);
+  });
+
+  it('lets other units use the bus while one is quiet', async () => {
+    const c = (client = new ModbusClient({ transport: { type: 'rtu-tcp', host: '127.0.0.1', port: server.port }, timeout: 100 }));
+    server.onIndication = (ind) => { if (ind.unitId !== 1) ind.answer(); };
+    const dead = c.readHoldingRegisters(1, 0, 1).catch((e: Error) => e);
+    assert.ok((await dead) instanceof TimeoutError);
+    const t0 = Date.now();
+    const again = c.readHoldingRegisters(1, 0, 1).catch((e: Error) => e);
+    assert.deepEqual((await c.readHoldingRegisters(2, 3, 1)).values, [30]);
+    assert.ok(Date.now() - t0 < 80, 'unit 2 went first');
+    assert.ok((await again) instanceof TimeoutError);
+  });
+});
