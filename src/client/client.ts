@@ -26,6 +26,11 @@ const noop = (): void => {};
  * a bounded fair queue in front of it, and every request settling exactly once: with its
  * response, a ModbusExceptionError, or one of the errors in ./errors.
  *
+ * On TCP and UDP requests carry transaction ids and up to `maxInFlight` are on the wire. On a
+ * bus (RTU or ASCII on a serial line, RTU over TCP) one is: the client keeps the inter-frame
+ * silence and the broadcast turnaround, and after a unit times out it does not ask that unit
+ * again for one timeout, so a late answer cannot be mistaken for the next one (other units go meanwhile).
+ *
  * Events: 'state' (state, error?) on every change, plus 'connecting', 'connected',
  * 'disconnected' (error?) and 'error' (error) at the same moments. 'error' is emitted only when
  * someone listens, so an unwatched client never throws from an event.
