@@ -1,8 +1,10 @@
-/** Interop against modbus-serial's ServerSerial on the far end of a pty pair, over RTU. */
+/** Interop against serial servers we did not write, on the far end of a pty pair, over RTU. */
 import { strict as assert } from 'node:assert';
 import { ModbusExceptionError } from '../../src/codec';
 import { ModbusClient } from '../../src/client';
 import { ServerSerial, type IServiceVector } from 'modbus-serial';
+import { SerialPort } from 'serialport';
+import * as jsmodbus from 'jsmodbus';
 import { PtyPair } from './fixtures/pty';
 
 describe('interop: modbus-serial ServerSerial over RTU', () => {
@@ -66,5 +68,42 @@ describe('interop: modbus-serial ServerSerial over RTU', () => {
     await assert.rejects(c.readHoldingRegisters(5, 70, 1), (e: unknown) => e instanceof ModbusExceptionError && e.exceptionCode === 2);
     await assert.rejects(c.readHoldingRegisters(6, 0, 1, { timeout: 100 }), { code: 'EMODBUS_TIMEOUT' });
     assert.deepEqual((await c.readHoldingRegisters(5, 0, 1)).values, [1]);
+  });
+});
+
+describe('interop: jsmodbus ModbusRTUServer over RTU', () => {
+  let pty: PtyPair;
+  let port: SerialPort;
+  let c: ModbusClient;
+  let mb: InstanceType<typeof jsmodbus.server.RTU>;
+
+  before(async () => {
+    pty = await new PtyPair('jsm-rtu').start();
+    port = new SerialPort({ path: pty.b, baudRate: 38400, autoOpen: false });
+    await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
+    mb = new jsmodbus.server.RTU(port, { holding: Buffer.alloc(100), coils: Buffer.alloc(8), discrete: Buffer.alloc(8), input: Buffer.alloc(100) });
+    for (let i = 0; i < 50; i++) mb.holding.writeUInt16BE(i * 2, 2 * i);
+    mb.input.writeUInt16BE(0x1234, 0);
+    mb.discrete[0] = 0b11;
+    c = new ModbusClient({ transport: { type: 'rtu', path: pty.a, baudRate: 38400 }, timeout: 500 });
+  });
+  after(async () => {
+    await c.close();
+    if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+    await pty.stop();
+  });
+
+  it('FC 1-6, 15, 16', async () => {
+    assert.deepEqual((await c.readHoldingRegisters(1, 3, 3)).values, [6, 8, 10]);
+    assert.deepEqual((await c.readInputRegisters(1, 0, 1)).values, [0x1234]);
+    assert.deepEqual((await c.readDiscreteInputs(1, 0, 3)).values, [true, true, false]);
+    await c.writeSingleCoil(1, 2, true);
+    assert.deepEqual((await c.readCoils(1, 0, 4)).values, [false, false, true, false]);
+    await c.writeSingleRegister(1, 0, 0xfeed);
+    assert.equal(mb.holding.readUInt16BE(0), 0xfeed);
+    assert.deepEqual(await c.writeMultipleCoils(1, 4, [true, true]), { fc: 15, address: 4, quantity: 2 });
+    assert.equal(mb.coils[0] & 0b110100, 0b110100);
+    assert.deepEqual(await c.writeMultipleRegisters(1, 10, [1, 2, 3]), { fc: 16, address: 10, quantity: 3 });
+    assert.deepEqual((await c.readHoldingRegisters(1, 10, 3)).values, [1, 2, 3]);
   });
 });
