@@ -182,21 +182,22 @@ describe('umodbus read / write (CLI)', function () {
   });
 
   it('usage errors exit 2 and say what is wrong', async () => {
-    let r = await umodbus('read', '--fc', '3');
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /give exactly one of --tcp/);
-    r = await umodbus('write', '--tcp', tcp, '--fc', '6', '--address', '1');
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /give the value/);
-    r = await umodbus('read', '--tcp', tcp, '--fc', '3', '--type', 'float33');
-    assert.equal(r.code, 2);
-    r = await umodbus('read', '--tcp', tcp, '--unit', '0');
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /cannot be broadcast to unit 0/);
-    r = await umodbus('write', '--tcp', tcp, '--fc', '5', '--address', '1', 'maybe');
-    assert.equal(r.code, 2);
-    const h = await umodbus('write', '--help');
-    assert.equal(h.code, 0);
-    assert.match(h.stdout, /--fc 22 AND OR/);
+    // Independent runs, started together to keep the suite short.
+    const [noLink, noValue, badType, broadcastRead, badCoil, help] = await Promise.all([
+      umodbus('read', '--fc', '3'),
+      umodbus('write', '--tcp', tcp, '--fc', '6', '--address', '1'),
+      umodbus('read', '--tcp', tcp, '--fc', '3', '--type', 'float33'),
+      umodbus('read', '--tcp', tcp, '--unit', '0'),
+      umodbus('write', '--tcp', tcp, '--fc', '5', '--address', '1', 'maybe'),
+      umodbus('write', '--help'),
+    ]);
+    for (const r of [noLink, noValue, badType, broadcastRead, badCoil]) assert.equal(r.code, 2, r.stderr);
+    assert.match(noLink.stderr, /give exactly one of --tcp/);
+    assert.match(noValue.stderr, /give the value/);
+    assert.match(badType.stderr, /--type must be one of/);
+    assert.match(broadcastRead.stderr, /cannot be broadcast to unit 0/);
+    assert.match(badCoil.stderr, /is not a coil value/);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /--fc 22 AND OR/);
   });
 });
