@@ -38,6 +38,14 @@ export interface ClientOptions {
   connect?: 'lazy' | 'eager';
   /** Serial: pause after a broadcast before the next request, ms (default 100). */
   turnaroundDelay?: number;
+  /** Give up one connect attempt after this many ms (default 3000). */
+  connectTimeout?: number;
+  /**
+   * A unit that times out `threshold` times in a row (default 3) is backed off for minDelay ms
+   * (default 1000), doubling up to maxDelay (default 30000) while it stays silent: its requests
+   * fail at once with UnitUnavailableError instead of holding up the link. `false` turns it off.
+   */
+  unitBackoff?: { threshold?: number; minDelay?: number; maxDelay?: number } | false;
 }
 
 export interface RequestOptions {

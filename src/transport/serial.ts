@@ -1,0 +1,100 @@
+import { SerialPort } from 'serialport';
+import { ascii, rtu } from '../codec';
+import type { Connection, ConnectionHandlers, Medium } from './types';
+
+/** Serial line settings (the same shape as the client contract's SerialSettings). */
+export interface SerialLineSettings {
+  path: string;
+  baudRate: number;
+  dataBits?: 7 | 8;
+  parity?: 'none' | 'even' | 'odd';
+  stopBits?: 1 | 2;
+}
+
+/** A port whose close() does not call back within this time is given up on. */
+const CLOSE_BOUND = 1000;
+
+class SerialConnection implements Connection {
+  constructor(private readonly port: SerialPort) {}
+
+  write(data: Buffer): void {
+    this.port.write(data);
+  }
+
+  close(): Promise<void> {
+    const port = this.port;
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        port.removeAllListeners();
+        // A write or close still in flight may report an error later; keep it from becoming an uncaught one.
+        port.on('error', () => {});
+        resolve();
+      };
+      const timer = setTimeout(done, CLOSE_BOUND);
+      if (!port.isOpen) {
+        done();
+        return;
+      }
+      port.close(() => done());
+    });
+  }
+}
+
+/**
+ * A serial port carrying RTU or ASCII. Its timing (character time, the 3.5-character silence
+ * RTU needs between frames, fixed at 1.75 ms above 19200 baud) follows from the line settings.
+ */
+export class SerialMedium implements Medium {
+  readonly multiplexed = false;
+  readonly datagram = false;
+  readonly charTime: number;
+  readonly interFrameSilence: number;
+  readonly target: string;
+
+  constructor(
+    readonly settings: SerialLineSettings,
+    readonly framing: typeof rtu | typeof ascii = rtu,
+  ) {
+    const dataBits = settings.dataBits ?? 8;
+    const parity = settings.parity ?? 'none';
+    const bits = 1 + dataBits + (parity === 'none' ? 0 : 1) + (settings.stopBits ?? 1);
+    this.charTime = (bits * 1000) / settings.baudRate;
+    // ASCII frames are delimited by ':' and CR LF, so it needs no silence between them.
+    this.interFrameSilence = framing === rtu ? (settings.baudRate > 19200 ? 1.75 : 3.5 * this.charTime) : 0;
+    this.target = `${framing.name} ${settings.path}`;
+  }
+
+  open(handlers: ConnectionHandlers, signal: AbortSignal): Promise<Connection> {
+    const s = this.settings;
+    return new Promise((resolve, reject) => {
+      const port = new SerialPort({
+        path: s.path,
+        baudRate: s.baudRate,
+        dataBits: s.dataBits ?? 8,
+        parity: s.parity ?? 'none',
+        stopBits: s.stopBits ?? 1,
+        autoOpen: false,
+      });
+      port.open((err) => {
+        if (err) {
+          port.removeAllListeners();
+          reject(err);
+          return;
+        }
+        const conn = new SerialConnection(port);
+        if (signal.aborted) {
+          void conn.close().then(() => reject(new Error('open aborted')));
+          return;
+        }
+        let lastError: Error | undefined;
+        port.on('data', (chunk: Buffer) => handlers.data(chunk));
+        port.on('error', (e: Error) => {
+          lastError = e;
+        });
+        port.on('close', (e?: Error | null) => handlers.lost(e ?? lastError ?? new Error('serial port closed')));
+        resolve(conn);
+      });
+    });
+  }
+}

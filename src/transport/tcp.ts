@@ -1,0 +1,94 @@
+import * as net from 'node:net';
+import { mbap, rtu, type Framing } from '../codec';
+import type { Connection, ConnectionHandlers, Medium } from './types';
+
+/** Keep-alive probes find a dead peer (cable pulled, gateway rebooted) that would otherwise never close. */
+const KEEPALIVE_DELAY = 10_000;
+/** A socket that does not report 'close' after destroy() within this time is given up on. */
+const CLOSE_BOUND = 1000;
+
+class SocketConnection implements Connection {
+  constructor(private readonly socket: net.Socket) {}
+
+  write(data: Buffer): void {
+    this.socket.write(data);
+  }
+
+  close(): Promise<void> {
+    const s = this.socket;
+    if (s.closed) {
+      s.removeAllListeners();
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, CLOSE_BOUND);
+      function done(): void {
+        clearTimeout(timer);
+        s.removeAllListeners();
+        resolve();
+      }
+      s.once('close', done);
+      s.destroy();
+    });
+  }
+}
+
+/**
+ * A TCP socket. With MBAP framing (Modbus TCP) requests are matched by transaction id; with RTU
+ * framing (RTU over TCP, for serial gateways) it behaves as a bus: one request at a time.
+ */
+export class TcpMedium implements Medium {
+  readonly multiplexed: boolean;
+  readonly datagram = false;
+  readonly charTime = 0;
+  readonly interFrameSilence = 0;
+  readonly target: string;
+
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    readonly framing: Framing = mbap,
+  ) {
+    this.multiplexed = framing === mbap;
+    this.target = `${framing === rtu ? 'rtu-tcp' : 'tcp'} ${host}:${port}`;
+  }
+
+  open(handlers: ConnectionHandlers, signal: AbortSignal): Promise<Connection> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host: this.host, port: this.port });
+      const onAbort = (): void => {
+        socket.destroy(new Error('connect aborted'));
+      };
+      const onConnectError = (err: Error): void => {
+        signal.removeEventListener('abort', onAbort);
+        socket.removeAllListeners('connect');
+        // Settle only once the handle is gone, so a caller that closes next leaves nothing behind.
+        socket.once('close', () => {
+          socket.removeAllListeners();
+          reject(err);
+        });
+        socket.destroy();
+      };
+      if (signal.aborted) {
+        socket.destroy();
+        reject(new Error('connect aborted'));
+        return;
+      }
+      signal.addEventListener('abort', onAbort, { once: true });
+      socket.once('error', onConnectError);
+      socket.once('connect', () => {
+        signal.removeEventListener('abort', onAbort);
+        socket.off('error', onConnectError);
+        socket.setNoDelay(true);
+        socket.setKeepAlive(true, KEEPALIVE_DELAY);
+        let lastError: Error | undefined;
+        socket.on('data', (chunk: Buffer) => handlers.data(chunk));
+        socket.on('error', (err: Error) => {
+          lastError = err;
+        });
+        socket.on('close', () => handlers.lost(lastError ?? new Error('connection closed by the server')));
+        resolve(new SocketConnection(socket));
+      });
+    });
+  }
+}

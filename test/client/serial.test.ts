@@ -1,0 +1,114 @@
+import { strict as assert } from 'node:assert';
+import { ModbusExceptionError, ascii, rtu, encodeResponseAdu } from '../../src/codec';
+import { ConnectionLostError, ModbusClient, TimeoutError, UnitUnavailableError, type ClientOptions } from '../../src/client';
+import { leakedSince, outcome, resources, until } from './fixtures/leaks';
+import { PtyPair } from './fixtures/pty';
+import { SerialServer } from './fixtures/serial-server';
+
+function serialClient(path: string, type: 'rtu' | 'ascii', extra: Partial<ClientOptions> = {}): ModbusClient {
+  return new ModbusClient({ transport: { type, path, baudRate: 38400 }, timeout: 300, reconnect: { minDelay: 30, maxDelay: 200 }, ...extra });
+}
+
+for (const [type, framing] of [['rtu', rtu], ['ascii', ascii]] as const) {
+  describe(`ModbusClient over ${type.toUpperCase()} on a pty pair`, () => {
+    let pty: PtyPair;
+    let server: SerialServer;
+    let client: ModbusClient | undefined;
+
+    beforeEach(async () => {
+      pty = await new PtyPair(type).start();
+      server = await new SerialServer(pty.b, framing, [1, 3]).start();
+    });
+    afterEach(async () => {
+      await client?.close();
+      client = undefined;
+      await server.stop();
+      await pty.stop();
+    });
+
+    it('reads and writes FC 1-6, 15, 16, and reports exceptions', async () => {
+      const before = await resources();
+      const c = (client = serialClient(pty.a, type));
+      assert.deepEqual((await c.readHoldingRegisters(1, 2, 3)).values, [20, 30, 40]);
+      assert.deepEqual((await c.readInputRegisters(3, 0, 2)).values, [1000, 1001]);
+      assert.deepEqual((await c.readDiscreteInputs(1, 0, 4)).values, [true, false, false, true]);
+      assert.deepEqual(await c.writeSingleCoil(1, 5, true), { fc: 5, address: 5, value: true });
+      assert.deepEqual((await c.readCoils(1, 4, 3)).values, [false, true, false]);
+      assert.deepEqual(await c.writeSingleRegister(1, 7, 0xbeef), { fc: 6, address: 7, value: 0xbeef });
+      assert.deepEqual(await c.writeMultipleCoils(1, 10, [true, false, true]), { fc: 15, address: 10, quantity: 3 });
+      assert.deepEqual(await c.writeMultipleRegisters(1, 20, [1, 2, 3]), { fc: 16, address: 20, quantity: 3 });
+      assert.deepEqual((await c.readHoldingRegisters(1, 20, 3)).values, [1, 2, 3]);
+      await assert.rejects(c.readHoldingRegisters(1, 98, 5), (e: unknown) => e instanceof ModbusExceptionError && e.exceptionCode === 2);
+      assert.equal(c.counters().responses, 10);
+      await c.close();
+      client = undefined;
+      assert.deepEqual(await leakedSince(before), {});
+    });
+
+    it('broadcasts a write without waiting, then keeps the turnaround delay', async () => {
+      const c = (client = serialClient(pty.a, type, { turnaroundDelay: 300, timeout: 1000 }));
+      await c.connect();
+      const t0 = Date.now();
+      assert.equal(await c.writeSingleRegister(0, 4, 77), undefined);
+      assert.ok(Date.now() - t0 < 250, 'resolved without waiting for the turnaround or a timeout');
+      assert.deepEqual((await c.readHoldingRegisters(1, 0, 1)).values, [0]);
+      const [b, r] = server.seen;
+      assert.equal(b.unitId, 0);
+      assert.ok(r.at - b.at >= 290, `next request ${r.at - b.at} ms after the broadcast`);
+    });
+
+    it('one dead unit on the bus does not stop another unit\'s reads', async () => {
+      const c = (client = serialClient(pty.a, type, { timeout: 100, unitBackoff: { threshold: 2, minDelay: 2000, maxDelay: 2000 } }));
+      const dead: string[] = [];
+      let alive = 0;
+      const t0 = Date.now();
+      const polls: Promise<unknown>[] = [];
+      for (let i = 0; i < 10; i++) {
+        polls.push(c.readHoldingRegisters(2, 0, 1).then(() => dead.push('ok'), (e: Error & { code: string }) => dead.push(e.code)));
+        polls.push(c.readHoldingRegisters(1, i, 1).then((r) => { assert.equal(r.values[0], i * 10); alive++; }));
+      }
+      await Promise.all(polls);
+      assert.equal(alive, 10);
+      // Two timeouts, then the unit is backed off and refused at once.
+      assert.deepEqual(dead.slice(0, 2), ['EMODBUS_TIMEOUT', 'EMODBUS_TIMEOUT']);
+      assert.ok(dead.slice(2).every((d) => d === 'EMODBUS_UNIT_UNAVAILABLE'), dead.join());
+      assert.ok(Date.now() - t0 < 1500, `took ${Date.now() - t0} ms`);
+      await assert.rejects(c.readHoldingRegisters(2, 0, 1), UnitUnavailableError);
+    });
+
+    it('resynchronises after line noise before a response', async () => {
+      const c = (client = serialClient(pty.a, type));
+      server.onIndication = (ind) => {
+        ind.write(type === 'rtu' ? Buffer.from([0x55, 0xaa, 0x01]) : Buffer.from('#noise\r\n'));
+        ind.answer();
+      };
+      assert.deepEqual((await c.readHoldingRegisters(1, 1, 2)).values, [10, 20]);
+      assert.ok(c.counters().droppedFrames >= 1);
+    });
+
+    it('drops a response from a unit other than the one asked', async () => {
+      const c = (client = serialClient(pty.a, type, { timeout: 150 }));
+      server.onIndication = (ind) => ind.write(encodeResponseAdu(framing, 3, 0, { fc: 3, values: [5] }));
+      await assert.rejects(c.readHoldingRegisters(1, 0, 1), TimeoutError);
+      assert.equal(c.counters().droppedFrames, 1);
+    });
+
+    it('survives the port vanishing and coming back', async () => {
+      const c = (client = serialClient(pty.a, type, { timeout: 2000 }));
+      assert.deepEqual((await c.readHoldingRegisters(1, 1, 1)).values, [10]);
+      server.onIndication = () => {};
+      const lost = outcome(c.readHoldingRegisters(1, 1, 1));
+      await until(() => server.seen.length === 2, 1000, 'the request on the line');
+      await server.stop();
+      await pty.stop();
+      const r = await lost;
+      assert.ok(!r.ok && r.error instanceof ConnectionLostError, String(!r.ok && r.error));
+      await until(() => c.state === 'disconnected', 1000, 'disconnected');
+      pty = await new PtyPair(type, pty).start();
+      server = await new SerialServer(pty.b, framing, [1]).start();
+      await until(() => c.state === 'connected', 3000, 'reconnect');
+      assert.deepEqual((await c.readHoldingRegisters(1, 2, 1)).values, [20]);
+      assert.ok(c.counters().reconnects >= 1);
+    });
+  });
+}
