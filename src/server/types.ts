@@ -19,6 +19,8 @@ export interface IdentityConfig {
   userApplicationName?: string;
   /** FC 17 server id byte (default 1). */
   serverId?: number;
+  /** Extended objects of FC 43/14, by object id 0x80..0xFF (decimal or 0x-hex keys). */
+  extended?: Record<string, string>;
 }
 
 /**

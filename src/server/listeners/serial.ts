@@ -1,0 +1,111 @@
+import { SerialPort } from 'serialport';
+import { rtu, type Deframer } from '../../codec';
+import type { Answer, FrameSink, Link, ServerListener } from '../link';
+import type { ServerListenOptions } from '../types';
+
+type SerialOptions = Extract<ServerListenOptions, { type: 'rtu' }>;
+
+/**
+ * The RTU inter-frame silence t3.5 in ms: 3.5 characters, or the spec's fixed 1.75 ms above
+ * 19200 baud (serial line spec, section 2.5.1.1).
+ */
+export function interFrameDelay(o: Pick<SerialOptions, 'baudRate' | 'dataBits' | 'parity' | 'stopBits'>): number {
+  if (o.baudRate > 19200) return 1.75;
+  const bitsPerChar = 1 + (o.dataBits ?? 8) + ((o.parity ?? 'none') === 'none' ? 0 : 1) + (o.stopBits ?? 1);
+  return (3.5 * bitsPerChar * 1000) / o.baudRate;
+}
+
+/**
+ * A partial frame followed by this much silence is stale: the rest is never coming. Generous
+ * beyond t3.5 because USB adapters and ptys deliver bytes in bursts.
+ */
+const STALE_GAP_MS = 50;
+
+/**
+ * RTU on a serial line: one request at a time, bad CRCs and other unit ids silent, unit 0 a
+ * broadcast. An answer waits until the line has been quiet for t3.5 since the last byte received.
+ */
+export class SerialListener implements ServerListener {
+  readonly address: { path: string };
+  private readonly port: SerialPort;
+  private readonly deframer: Deframer = rtu.createDeframer('indication');
+  private readonly link: Link;
+  private readonly t35: number;
+  private lastRx = 0;
+  private inError = false;
+  private closed = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly sink: FrameSink, options: SerialOptions) {
+    this.address = { path: options.path };
+    this.link = { framing: rtu, broadcast: true, remote: { path: options.path } };
+    this.t35 = interFrameDelay(options);
+    this.port = new SerialPort({
+      path: options.path, baudRate: options.baudRate, dataBits: options.dataBits ?? 8,
+      parity: options.parity ?? 'none', stopBits: options.stopBits ?? 1, autoOpen: false,
+    });
+    this.port.on('error', () => undefined); // a line error must not crash the process; close() still works
+    this.port.on('data', (chunk: Buffer) => this.onData(chunk));
+  }
+
+  start(): Promise<void> {
+    return new Promise((resolve, reject) => this.port.open((err) => (err ? reject(err) : resolve())));
+  }
+
+  /** Release the line at once; answers not yet sent are dropped. */
+  close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    return new Promise((resolve) => {
+      if (!this.port.isOpen) {
+        resolve();
+        return;
+      }
+      this.port.close(() => resolve());
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    const now = performance.now();
+    try {
+      if (this.deframer.buffered > 0 && now - this.lastRx > STALE_GAP_MS) {
+        this.deframer.reset();
+        this.sink.onMalformed(new Error('partial RTU frame abandoned by silence'), this.link);
+      }
+      this.lastRx = now;
+      this.deframer.push(chunk);
+      for (;;) {
+        const r = this.deframer.next();
+        if (r.type === 'incomplete') break;
+        if (r.type === 'error') {
+          if (!this.inError) this.sink.onMalformed(r.error, this.link);
+          this.inError = true;
+          continue;
+        }
+        this.inError = false;
+        const result = this.sink.handleFrame(r.frame, this.link);
+        if (result instanceof Promise) result.then((a) => this.send(a), () => undefined);
+        else this.send(result);
+      }
+    } catch (err) {
+      this.deframer.reset();
+      this.sink.onMalformed(err, this.link);
+    }
+  }
+
+  /** Send once the line has been silent for t3.5 since the last byte in. */
+  private send(adu: Answer): void {
+    if (!adu || this.closed) return;
+    const wait = this.t35 - (performance.now() - this.lastRx);
+    if (wait <= 0) {
+      this.port.write(adu);
+      return;
+    }
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (!this.closed) this.port.write(adu);
+    }, Math.ceil(wait));
+    this.timers.add(t);
+  }
+}
