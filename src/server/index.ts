@@ -6,3 +6,4 @@ export { DeviceIdentity, DEFAULT_IDENTITY } from './identity';
 export { CommDiagnostics } from './diagnostics';
 export { ROUTABLE_FUNCTION_CODES } from './routes';
 export { interFrameDelay } from './listeners/serial';
+export { parseMapConfig, loadMapFile, MapConfigError } from './map-config';

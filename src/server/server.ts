@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import {
   CodecError, ExceptionCode, WRITE_FUNCTION_CODES, decodeRequest, encodeExceptionAdu, encodeResponseAdu,
-  type Frame, type ModbusRequest, type ModbusResponse,
+  type Frame, type ModbusRequest, type ModbusResponse, type UnknownRequest,
 } from '../codec';
 import { CommDiagnostics } from './diagnostics';
 import { DeviceIdentity } from './identity';
@@ -15,6 +15,7 @@ import { BadReplyError, resolveReply, type ReplyOutcome } from './route-reply';
 import { RouteTable, type Route } from './routes';
 import type {
   MemoryWriteEvent, ModbusServerApi, RouteFilter, RouteHandler, RouteReply, ServerCounters, ServerListenOptions, ServerOptions,
+  ServerRequestEvent,
 } from './types';
 
 /** A route call still waiting for its handler. */
@@ -67,10 +68,20 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     super();
     this.unitIds = options.unitIds ? new Set(options.unitIds) : undefined;
     this.memory = new ServerMemory(options.memoryMap);
-    const mapIdentity = options.memoryMap && !('units' in options.memoryMap) ? options.memoryMap.identity : undefined;
+    const map = options.memoryMap;
+    const mapIdentity = map && 'units' in map ? map.units['*']?.identity : map?.identity;
     this.identity = new DeviceIdentity(options.identity ?? mapIdentity);
     this.routeTimeout = options.routeTimeout ?? 1000;
     this.timeoutReply = options.timeoutReply ?? 4;
+  }
+
+  /** 'write' after each memory-map write, 'request' for each decoded request, 'error' for route and listener failures. */
+  override on(event: 'write', listener: (e: MemoryWriteEvent) => void): this;
+  override on(event: 'error', listener: (e: Error) => void): this;
+  override on(event: 'request', listener: (e: ServerRequestEvent) => void): this;
+  override on(event: string | symbol, listener: (...args: never[]) => void): this;
+  override on(event: string | symbol, listener: (...args: never[]) => void): this {
+    return super.on(event, listener as (...args: unknown[]) => void);
   }
 
   /** Start a listener; several may run at once (say TCP and a serial line). */
@@ -148,7 +159,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     this.counts.requests++;
     diag.onServerMessage(broadcast);
 
-    let decoded: ModbusRequest | { fc: number; unknown: true };
+    let decoded: ModbusRequest | UnknownRequest;
     try {
       decoded = decodeRequest(frame.pdu);
     } catch (err) {
@@ -160,6 +171,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
       return this.answer(link, frame, frame.pdu[0], broadcast || diag.listenOnly ? null : code);
     }
     const fc = decoded.fc;
+    if (this.listenerCount('request') > 0) this.emitRequest(frame, link, decoded, broadcast);
     if (diag.listenOnly) {
       // Listen only mode: monitor, act on nothing but a restart, answer nothing.
       if (fc === 0x08 && !('unknown' in decoded)) diag.diagnostics(decoded as Extract<ModbusRequest, { fc: 0x08 }>);
@@ -297,6 +309,15 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     this.counts.exceptions++;
     this.diagnostics.onCompleted(fc, code);
     return encodeExceptionAdu(link.framing, unitId, tid, fc & 0x7f, code);
+  }
+
+  private emitRequest(frame: Frame, link: Link, request: ModbusRequest | UnknownRequest, broadcast: boolean): void {
+    const e: ServerRequestEvent = { unitId: frame.unitId, transactionId: frame.transactionId, fc: request.fc, request, remote: link.remote, broadcast };
+    try {
+      this.emit('request', e);
+    } catch (err) {
+      this.report(err);
+    }
   }
 
   private emitWrite(e: MemoryWriteEvent): void {

@@ -2,7 +2,7 @@
  * The server engine's public contract. The Node-RED layer and the CLI code against this file;
  * the engine may add to it but not change what is here.
  */
-import type { ModbusRequest, ModbusResponse } from '../codec';
+import type { ModbusRequest, ModbusResponse, UnknownRequest } from '../codec';
 import type { SerialSettings } from '../client/types';
 
 /** One table of the memory map, as in the map file: `start` address and initial `values`. `size` defaults to values.length. */
@@ -100,6 +100,20 @@ export interface MemoryWriteEvent {
   remote: RemoteAddress;
 }
 
+/**
+ * Emitted as 'request' for each decoded request addressed to this server, before it is served;
+ * only built when something listens (the CLI's --verbose does).
+ */
+export interface ServerRequestEvent {
+  unitId: number;
+  transactionId: number;
+  fc: number;
+  request: ModbusRequest | UnknownRequest;
+  remote: RemoteAddress;
+  /** Unit 0 on a serial line or RTU over TCP. */
+  broadcast: boolean;
+}
+
 export interface ServerCounters {
   requests: number;
   responses: number;
@@ -122,4 +136,5 @@ export interface ModbusServerApi {
   counters(): ServerCounters;
   on(event: 'write', listener: (e: MemoryWriteEvent) => void): this;
   on(event: 'error', listener: (e: Error) => void): this;
+  on(event: 'request', listener: (e: ServerRequestEvent) => void): this;
 }
