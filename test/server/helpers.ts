@@ -104,6 +104,12 @@ export class RawClient {
     return find();
   }
 
+  /** The PDU bytes answering `tid`, or undefined after `ms`. */
+  async pduFor(tid: number, ms = 2000): Promise<number[] | undefined> {
+    const f = await this.frameFor(tid, ms);
+    return f && [...f.subarray(7)];
+  }
+
   close(): void {
     this.socket.destroy();
   }
