@@ -2,24 +2,9 @@ import { SerialPort } from 'serialport';
 import { rtu, type Deframer } from '../../codec';
 import type { Answer, FrameSink, Link, ServerListener } from '../link';
 import type { ServerListenOptions } from '../types';
+import { STALE_GAP_MS, interFrameDelay } from './rtu-timing';
 
 type SerialOptions = Extract<ServerListenOptions, { type: 'rtu' }>;
-
-/**
- * The RTU inter-frame silence t3.5 in ms: 3.5 characters, or the spec's fixed 1.75 ms above
- * 19200 baud (serial line spec, section 2.5.1.1).
- */
-export function interFrameDelay(o: Pick<SerialOptions, 'baudRate' | 'dataBits' | 'parity' | 'stopBits'>): number {
-  if (o.baudRate > 19200) return 1.75;
-  const bitsPerChar = 1 + (o.dataBits ?? 8) + ((o.parity ?? 'none') === 'none' ? 0 : 1) + (o.stopBits ?? 1);
-  return (3.5 * bitsPerChar * 1000) / o.baudRate;
-}
-
-/**
- * A partial frame followed by this much silence is stale: the rest is never coming. Generous
- * beyond t3.5 because USB adapters and ptys deliver bytes in bursts.
- */
-const STALE_GAP_MS = 50;
 
 /**
  * RTU on a serial line: one request at a time, bad CRCs and other unit ids silent, unit 0 a
@@ -71,7 +56,8 @@ export class SerialListener implements ServerListener {
     try {
       if (this.deframer.buffered > 0 && now - this.lastRx > STALE_GAP_MS) {
         this.deframer.reset();
-        this.sink.onMalformed(new Error('partial RTU frame abandoned by silence'), this.link);
+        if (!this.inError) this.sink.onMalformed(new Error('partial RTU frame abandoned after silence'), this.link);
+        this.inError = false;
       }
       this.lastRx = now;
       this.deframer.push(chunk);

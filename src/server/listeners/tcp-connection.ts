@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Deframer, Framing } from '../../codec';
 import type { Answer, FrameSink, Link } from '../link';
+import { STALE_GAP_MS } from './rtu-timing';
 
 /**
  * One TCP client. Frames are handled as they arrive, so pipelined requests run concurrently;
@@ -13,6 +14,8 @@ export class TcpConnection {
   lastActivity = performance.now();
   /** Requests whose answer is still being worked out by a route. */
   inFlight = 0;
+  /** When bytes last arrived, for dropping a stale partial RTU frame. */
+  private lastRx = 0;
   private readonly deframer: Deframer;
   private readonly ordered: boolean;
   /** RTU over TCP only: answers waiting for an earlier one, in request order. */
@@ -37,7 +40,14 @@ export class TcpConnection {
   /** Socket 'data': never throws. */
   onData(chunk: Buffer): void {
     const socket = this.socket;
-    this.lastActivity = performance.now();
+    const now = performance.now();
+    if (this.ordered && this.deframer.buffered > 0 && now - this.lastRx > STALE_GAP_MS) {
+      // RTU over TCP has no length field: a stale partial frame is dropped, as on a serial line.
+      this.deframer.reset();
+      if (!this.inError) this.sink.onMalformed(new Error('partial RTU frame abandoned after silence'), this.link);
+      this.inError = false;
+    }
+    this.lastActivity = this.lastRx = now;
     socket.cork(); // answers found in one chunk go out in one write
     try {
       this.deframer.push(chunk);
