@@ -5,5 +5,4 @@ export { ServerMemory, UnitMemory, Table, TABLE_NAMES, ANY_UNIT, type TableName 
 export { DeviceIdentity, DEFAULT_IDENTITY } from './identity';
 export { CommDiagnostics } from './diagnostics';
 export { ROUTABLE_FUNCTION_CODES } from './routes';
-export { interFrameDelay } from './listeners/rtu-timing';
 export { parseMapConfig, loadMapFile, MapConfigError } from './map-config';

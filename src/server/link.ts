@@ -18,6 +18,8 @@ export interface FrameSink {
   handleFrame(frame: Frame, link: Link): Answer | Promise<Answer>;
   /** A frame was dropped: bad checksum, bad header, garbage. Counted, never thrown. */
   onMalformed(error: unknown, link: Link): void;
+  /** A listener's transport failed after it started (a serial line unplugged, a socket server error). */
+  onTransportError(error: Error): void;
   /** Connection bookkeeping for the counters. */
   onConnectionOpened(): void;
   onConnectionClosed(): void;

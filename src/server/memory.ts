@@ -157,9 +157,21 @@ export class ServerMemory {
     return t.bits ? t.readBits(address, quantity) : t.readWords(address, quantity);
   }
 
-  /** Write values from a flow (no 'write' event). Throws RangeError outside the table. */
+  /**
+   * Write values from a flow (no 'write' event). Registers take integers -32768..65535 (negative
+   * ones as two's complement) or booleans; bits take anything, as truthy. Throws RangeError outside
+   * the table or for a value a register cannot hold, writing nothing.
+   */
   set(table: TableName, address: number, values: readonly (number | boolean)[], unitId?: number): void {
-    this.tableOf(table, unitId).write(address, values);
+    const t = this.tableOf(table, unitId);
+    if (!t.bits) {
+      values.forEach((v, i) => {
+        if (typeof v !== 'boolean' && !(Number.isInteger(v) && v >= -0x8000 && v <= 0xffff)) {
+          throw new RangeError(`${table} value [${i}] ${String(v)} is not a 16-bit integer`);
+        }
+      });
+    }
+    t.write(address, values);
   }
 
   private tableOf(table: TableName, unitId: number | undefined): Table {

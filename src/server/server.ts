@@ -136,6 +136,10 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     this.diagnostics.onCommError();
   }
 
+  onTransportError(error: Error): void {
+    this.report(error);
+  }
+
   onConnectionOpened(): void {
     this.counts.connections++;
   }

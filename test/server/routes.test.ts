@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { ServerIndication } from '../../src/server';
+import { encodeRequestAdu, rtu } from '../../src/codec';
 import { RawClient, exceptionCodeOf, sleep, startTcpServer } from './helpers';
 
 describe('server routes', () => {
@@ -202,5 +203,86 @@ describe('server routes', () => {
     const a = await again.listen({ type: 'tcp', host: '127.0.0.1', port });
     assert.equal(a.port, port);
     await again.close();
+  });
+
+  it('an address range must hold the whole request (FC 23: both ranges); requests without addresses skip it', async () => {
+    const { server, port } = await startTcpServer();
+    const claimed: number[] = [];
+    server.addRoute({ addressRange: { start: 0, end: 9 } }, (ind) => {
+      claimed.push(ind.fc);
+      return ind.fc === 23 ? { values: [1] } : { ack: true };
+    });
+    const c = await RawClient.connect(port);
+    try {
+      await c.request(1, { fc: 16, address: 8, values: [1, 2, 3] }); // runs to 10: not claimed
+      await c.request(1, { fc: 23, readAddress: 0, readQuantity: 1, writeAddress: 20, values: [1] }); // write outside
+      assert.deepEqual(await c.request(1, { fc: 23, readAddress: 0, readQuantity: 1, writeAddress: 9, values: [5] }), { fc: 23, values: [1] });
+      await c.request(1, { fc: 20, references: [{ fileNumber: 1, recordNumber: 0, recordLength: 1 }] });
+      assert.deepEqual(claimed, [23]);
+      assert.deepEqual(server.memory.get('holdingRegisters', 8, 3), [1, 2, 3]);
+    } finally {
+      c.close();
+      await server.close();
+    }
+  });
+
+  it('FC 7, 17 and 43 are routed only when listed; FC 8, 11 and 12 never', async () => {
+    const { server, port } = await startTcpServer();
+    server.addRoute({}, () => ({ exception: 4 }));
+    assert.throws(() => server.addRoute({ functionCodes: [8] }, () => 'silent'), /cannot be routed/);
+    assert.throws(() => server.addRoute({ addressRange: { start: 5, end: 1 } }, () => 'silent'), /not an inclusive/);
+    server.addRoute({ functionCodes: [7] }, () => ({ values: [0x55] }));
+    server.addRoute({ functionCodes: [17] }, () => ({ response: { fc: 17, serverId: [0x42, 0x43], runIndicator: false, additionalData: [] } }));
+    server.addRoute({ functionCodes: [43] }, () => ({ values: [1] }));
+    const c = await RawClient.connect(port);
+    try {
+      assert.deepEqual(await c.request(1, { fc: 7 }), { fc: 7, status: 0x55 });
+      c.write([0, 200, 0, 0, 0, 2, 1, 17]);
+      assert.deepEqual(await c.pduFor(200), [17, 3, 0x42, 0x43, 0x00]);
+      assert.equal(exceptionCodeOf(await c.request(1, { fc: 43, meiType: 14, readDeviceIdCode: 1, objectId: 0 })), 4, 'values cannot answer FC 43');
+      assert.deepEqual(await c.request(1, { fc: 8, subFunction: 0, data: [7] }), { fc: 8, subFunction: 0, data: [7] });
+    } finally {
+      c.close();
+      await server.close();
+    }
+  });
+
+  it('a broadcast (RTU over TCP, unit 0) reaches a route, whose reply is not sent', async () => {
+    const { server, port } = await startTcpServer({}, { type: 'rtu-tcp' });
+    const seen: number[] = [];
+    server.addRoute({ unitIds: [0] }, (ind) => {
+      seen.push(ind.fc);
+      return { ack: true };
+    });
+    const c = await RawClient.connect(port, rtu);
+    try {
+      c.write(encodeRequestAdu(rtu, 0, 0, { fc: 6, address: 1, value: 2 }));
+      c.write(encodeRequestAdu(rtu, 0, 0, { fc: 3, address: 1, quantity: 1 }));
+      await sleep(100);
+      assert.deepEqual(seen, [6], 'the write reached the route, the read did not');
+      assert.equal(c.rawBytes.length, 0);
+      assert.deepEqual(server.memory.get('holdingRegisters', 1, 1), [0], 'the route claimed it, not the map');
+    } finally {
+      c.close();
+      await server.close();
+    }
+  });
+
+  it('a write listener or handler that throws never breaks the connection', async () => {
+    const { server, port } = await startTcpServer();
+    server.on('write', () => {
+      throw new Error('listener bug');
+    });
+    const errors: string[] = [];
+    server.on('error', (e) => errors.push(e.message));
+    const c = await RawClient.connect(port);
+    try {
+      assert.deepEqual(await c.request(1, { fc: 6, address: 0, value: 1 }), { fc: 6, address: 0, value: 1 });
+      assert.deepEqual(errors, ['listener bug']);
+      assert.equal(c.closed, false);
+    } finally {
+      c.close();
+      await server.close();
+    }
   });
 });

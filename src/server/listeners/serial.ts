@@ -29,7 +29,8 @@ export class SerialListener implements ServerListener {
       path: options.path, baudRate: options.baudRate, dataBits: options.dataBits ?? 8,
       parity: options.parity ?? 'none', stopBits: options.stopBits ?? 1, autoOpen: false,
     });
-    this.port.on('error', () => undefined); // a line error must not crash the process; close() still works
+    // A line error must not crash the process: it is reported, and close() still works.
+    this.port.on('error', (err: Error) => this.sink.onTransportError(err));
     this.port.on('data', (chunk: Buffer) => this.onData(chunk));
   }
 

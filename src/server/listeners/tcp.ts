@@ -18,8 +18,10 @@ export class TcpListener implements ServerListener {
 
   constructor(private readonly sink: FrameSink, private readonly options: TcpOptions) {
     this.server = createServer({ noDelay: true }, (socket) => this.onConnection(socket));
-    // A listening error after start (rare) must not crash the process.
-    this.server.on('error', () => undefined);
+    // A listening error after start (rare) must not crash the process: it is reported.
+    this.server.on('error', (err: Error) => {
+      if (this.server.listening) this.sink.onTransportError(err);
+    });
   }
 
   start(): Promise<void> {
