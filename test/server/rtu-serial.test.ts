@@ -151,6 +151,45 @@ describe('server RTU timing and release', function () {
     }
   });
 
+  it('a route answer overtaken by the next request on the line is dropped, not sent into it', async () => {
+    const pty = await ptyPair();
+    const server = new ModbusServer({ routeTimeout: 2000 });
+    server.addRoute({ functionCodes: [3] }, async () => {
+      await sleep(120);
+      return { values: [333] };
+    });
+    const client = await RawSerialClient.open(pty.b, 38400);
+    try {
+      await server.listen({ type: 'rtu', path: pty.a, baudRate: 38400 });
+      await client.write(encodeRequestAdu(rtu, 1, 0, { fc: 3, address: 0, quantity: 1 }));
+      await sleep(40); // the master gives up and moves on
+      assert.deepEqual(await client.request(1, { fc: 4, address: 0, quantity: 1 }), { fc: 4, values: [0] });
+      await sleep(150);
+      assert.equal(client.frames.length, 1, 'the slow answer was dropped');
+      // Without a newer request, a slow answer is sent.
+      assert.deepEqual(await client.request(1, { fc: 3, address: 0, quantity: 1 }), { fc: 3, values: [333] });
+    } finally {
+      await client.close();
+      await server.close();
+      await pty.close();
+    }
+  });
+
+  it('a line that goes away is reported on error, and close() still resolves', async () => {
+    const pty = await ptyPair();
+    const server = new ModbusServer();
+    const errors: Error[] = [];
+    server.on('error', (e) => errors.push(e));
+    try {
+      await server.listen({ type: 'rtu', path: pty.a, baudRate: 9600 });
+      await pty.close(); // socat exits: both ptys vanish under the server
+      for (let i = 0; i < 100 && errors.length === 0; i++) await sleep(10);
+      assert.equal(errors.length, 1);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('listen() rejects when the serial port cannot be opened', async () => {
     const server = new ModbusServer();
     await assert.rejects(server.listen({ type: 'rtu', path: '/tmp/umodbus-no-such-port', baudRate: 9600 }));

@@ -16,7 +16,11 @@ export class SerialListener implements ServerListener {
   private readonly deframer: Deframer = rtu.createDeframer('indication');
   private readonly link: Link;
   private readonly t35: number;
+  /** Silence after which a partial frame is dropped: STALE_GAP_MS, longer at very low baud rates. */
+  private readonly staleGap: number;
   private lastRx = 0;
+  /** Frames received so far: an answer for an older frame than the newest is stale. */
+  private frameSeq = 0;
   private inError = false;
   private closed = false;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -25,6 +29,7 @@ export class SerialListener implements ServerListener {
     this.address = { path: options.path };
     this.link = { framing: rtu, broadcast: true, remote: { path: options.path } };
     this.t35 = interFrameDelay(options);
+    this.staleGap = Math.max(STALE_GAP_MS, 4 * this.t35);
     this.port = new SerialPort({
       path: options.path, baudRate: options.baudRate, dataBits: options.dataBits ?? 8,
       parity: options.parity ?? 'none', stopBits: options.stopBits ?? 1, autoOpen: false,
@@ -32,6 +37,10 @@ export class SerialListener implements ServerListener {
     // A line error must not crash the process: it is reported, and close() still works.
     this.port.on('error', (err: Error) => this.sink.onTransportError(err));
     this.port.on('data', (chunk: Buffer) => this.onData(chunk));
+    // The line going away under us (an adapter unplugged) is reported; close() still resolves.
+    this.port.on('close', (err?: Error | null) => {
+      if (!this.closed) this.sink.onTransportError(err ?? new Error(`serial line ${options.path} closed`));
+    });
   }
 
   start(): Promise<void> {
@@ -55,7 +64,7 @@ export class SerialListener implements ServerListener {
   private onData(chunk: Buffer): void {
     const now = performance.now();
     try {
-      if (this.deframer.buffered > 0 && now - this.lastRx > STALE_GAP_MS) {
+      if (this.deframer.buffered > 0 && now - this.lastRx > this.staleGap) {
         this.deframer.reset();
         if (!this.inError) this.sink.onMalformed(new Error('partial RTU frame abandoned after silence'), this.link);
         this.inError = false;
@@ -71,9 +80,15 @@ export class SerialListener implements ServerListener {
           continue;
         }
         this.inError = false;
+        const seq = ++this.frameSeq;
         const result = this.sink.handleFrame(r.frame, this.link);
-        if (result instanceof Promise) result.then((a) => this.send(a), () => undefined);
-        else this.send(result);
+        if (result instanceof Promise) {
+          // A route answer that arrives after the master has moved on to its next request would
+          // collide with that exchange on the bus: it is dropped.
+          result.then((a) => { if (seq === this.frameSeq) this.send(a); }, () => undefined);
+        } else {
+          this.send(result);
+        }
       }
     } catch (err) {
       this.deframer.reset();
