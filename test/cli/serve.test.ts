@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ModbusRTU from 'modbus-serial';
+import { ptyPair } from '../server/pty';
 
 const MAIN = resolve(__dirname, '../../src/cli/main.js');
 
@@ -132,5 +133,28 @@ describe('umodbus serve (CLI)', function () {
     }
     run.child.kill('SIGINT');
     assert.equal(await run.exit, 0);
+  });
+
+  it('serves RTU on a serial line (a socat pty pair)', async () => {
+    const pty = await ptyPair();
+    try {
+      const run = serve(['--rtu', pty.a, '--baud', '19200', '--unit', '7']);
+      children.push(run.child);
+      assert.equal(await readyLine(run), `listening on rtu ${pty.a} at 19200 baud`);
+      const client = new ModbusRTU();
+      await client.connectRTUBuffered(pty.b, { baudRate: 19200 });
+      client.setID(7);
+      client.setTimeout(1000);
+      try {
+        await client.writeRegister(5, 55);
+        assert.deepEqual((await client.readHoldingRegisters(5, 1)).data, [55]);
+      } finally {
+        await new Promise<void>((r) => client.close(() => r()));
+      }
+      run.child.kill('SIGTERM');
+      assert.equal(await run.exit, 0);
+    } finally {
+      await pty.close();
+    }
   });
 });

@@ -12,7 +12,12 @@ describe('server RTU on a serial line (socat pty pair)', function () {
 
   before(async () => {
     pty = await ptyPair();
-    server = new ModbusServer({ unitIds: [1, 2], identity: { vendorName: 'ACME' } });
+    server = new ModbusServer({ unitIds: [1, 2], identity: { vendorName: 'ACME' }, routeTimeout: 100, timeoutReply: 11 });
+    server.addRoute({ unitIds: [2], functionCodes: [6] }, () => {
+      throw new Error('handler failed');
+    });
+    server.addRoute({ unitIds: [2], functionCodes: [16] }, () => new Promise(() => undefined));
+    server.on('error', () => undefined);
     server.addRoute({ functionCodes: [20] }, () => ({ values: [7, 8] }));
     server.addRoute({ functionCodes: [21] }, () => ({ ack: true }));
     server.addRoute({ functionCodes: [24] }, () => ({ values: [1, 2, 3] }));
@@ -71,6 +76,12 @@ describe('server RTU on a serial line (socat pty pair)', function () {
     await client.write(rtu.seal(Buffer.from(bad), 1, 0));
     assert.ok(await client.waitFrames(n + 3));
     assert.deepEqual([...client.frames[n + 2].pdu], [0x83, 0x03]);
+  });
+
+  it('a failing route gets 04 and a route past its timeout 0B, on the line', async () => {
+    assert.equal(exceptionCodeOf(await client.request(2, { fc: 6, address: 0, value: 1 })), 4);
+    assert.equal(exceptionCodeOf(await client.request(2, { fc: 16, address: 0, values: [1] })), 11);
+    assert.equal(server.counters().routeTimeouts, 1);
   });
 
   it('other unit ids and bad CRCs get silence; bad CRCs are counted', async () => {
