@@ -89,6 +89,11 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     if (this.closed) throw new Error('server is closed');
     const listener = options.type === 'rtu' ? new SerialListener(this, options) : new TcpListener(this, options);
     await listener.start();
+    if (this.closed) {
+      // close() ran while the port was opening: release it rather than leak it.
+      await listener.close();
+      throw new Error('server closed while listening');
+    }
     this.listeners_.push(listener);
     return listener.address;
   }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { ServerIndication } from '../../src/server';
+import { ModbusServer, type ServerIndication } from '../../src/server';
 import { encodeRequestAdu, rtu } from '../../src/codec';
 import { RawClient, exceptionCodeOf, sleep, startTcpServer } from './helpers';
 
@@ -188,6 +188,14 @@ describe('server routes', () => {
     }
   });
 
+  it('close() during listen() releases the port and listen() rejects', async () => {
+    const server = new ModbusServer();
+    const listening = server.listen({ type: 'tcp', host: '127.0.0.1', port: 0 });
+    await server.close();
+    await assert.rejects(listening, /closed while listening/);
+    await assert.rejects(server.listen({ type: 'tcp', host: '127.0.0.1', port: 0 }), /server is closed/);
+  });
+
   it('close() drops pending route calls and frees the port for an immediate rebind', async () => {
     const { server, port } = await startTcpServer({ routeTimeout: 5000 });
     server.addRoute({}, () => new Promise(() => undefined));
@@ -198,7 +206,6 @@ describe('server routes', () => {
     await server.close();
     assert.ok(Date.now() - t0 < 500);
     assert.ok(await c.waitFor(() => c.closed, 1000), 'open connection destroyed');
-    const { ModbusServer } = await import('../../src/server');
     const again = new ModbusServer();
     const a = await again.listen({ type: 'tcp', host: '127.0.0.1', port });
     assert.equal(a.port, port);
