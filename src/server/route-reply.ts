@@ -1,4 +1,4 @@
-import { ExceptionCode, type ModbusRequest, type ModbusResponse } from '../codec';
+import type { ModbusRequest, ModbusResponse } from '../codec';
 import type { RouteReply } from './types';
 
 /** A route reply that cannot answer its request: the server sends 04 and counts it. */
@@ -85,4 +85,3 @@ export function resolveReply(req: ModbusRequest, reply: RouteReply | unknown): R
   throw new BadReplyError(`route reply for FC ${req.fc} has neither values, response, exception nor ack`);
 }
 
-export const SERVER_DEVICE_FAILURE = ExceptionCode.ServerDeviceFailure;
