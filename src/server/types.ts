@@ -43,7 +43,10 @@ export type ServerListenOptions =
 export interface ServerOptions {
   /** Unit ids answered (default: any). Others get silence. */
   unitIds?: number[];
-  /** One map for every unit, or per unit id with '*' as the any-unit fallback. */
+  /**
+   * One map for every unit, or per unit id with '*' as the any-unit fallback. Without it every
+   * table spans the whole address space 0..65535.
+   */
   memoryMap?: MemoryMapConfig | { units: Record<string, MemoryMapConfig> };
   identity?: IdentityConfig;
   /** How long a route handler may take, ms (default 1000). */
@@ -114,14 +117,22 @@ export interface ServerRequestEvent {
   broadcast: boolean;
 }
 
+/** Cumulative since the server was made, except `connections`. */
 export interface ServerCounters {
+  /** Requests addressed to this server (answered unit ids and broadcasts). */
   requests: number;
+  /** Normal responses sent. */
   responses: number;
+  /** Exception responses sent. */
   exceptions: number;
+  /** Frames dropped: bad CRC, bad MBAP header (connection closed), garbage, stale partial frames. */
   malformed: number;
   routeTimeouts: number;
+  /** Handlers that threw or rejected, and replies that could not answer their request. */
   routeErrors: number;
+  /** Route replies that arrived after their timeout and were dropped. */
   lateReplies: number;
+  /** TCP connections open now. */
   connections: number;
   refusedConnections: number;
 }
