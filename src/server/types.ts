@@ -2,7 +2,7 @@
  * The server engine's public contract. The Node-RED layer and the CLI code against this file;
  * the engine may add to it but not change what is here.
  */
-import type { ModbusRequest, ModbusResponse } from '../codec';
+import type { ModbusRequest, ModbusResponse, UnknownRequest } from '../codec';
 import type { SerialSettings } from '../client/types';
 
 /** One table of the memory map, as in the map file: `start` address and initial `values`. `size` defaults to values.length. */
@@ -19,6 +19,8 @@ export interface IdentityConfig {
   userApplicationName?: string;
   /** FC 17 server id byte (default 1). */
   serverId?: number;
+  /** Extended objects of FC 43/14, by object id 0x80..0xFF (decimal or 0x-hex keys). */
+  extended?: Record<string, string>;
 }
 
 /**
@@ -41,7 +43,10 @@ export type ServerListenOptions =
 export interface ServerOptions {
   /** Unit ids answered (default: any). Others get silence. */
   unitIds?: number[];
-  /** One map for every unit, or per unit id with '*' as the any-unit fallback. */
+  /**
+   * One map for every unit, or per unit id with '*' as the any-unit fallback. Without it every
+   * table spans the whole address space 0..65535.
+   */
   memoryMap?: MemoryMapConfig | { units: Record<string, MemoryMapConfig> };
   identity?: IdentityConfig;
   /** How long a route handler may take, ms (default 1000). */
@@ -98,14 +103,36 @@ export interface MemoryWriteEvent {
   remote: RemoteAddress;
 }
 
+/**
+ * Emitted as 'request' for each decoded request addressed to this server, before it is served;
+ * only built when something listens (the CLI's --verbose does).
+ */
+export interface ServerRequestEvent {
+  unitId: number;
+  transactionId: number;
+  fc: number;
+  request: ModbusRequest | UnknownRequest;
+  remote: RemoteAddress;
+  /** Unit 0 on a serial line or RTU over TCP. */
+  broadcast: boolean;
+}
+
+/** Cumulative since the server was made, except `connections`. */
 export interface ServerCounters {
+  /** Requests addressed to this server (answered unit ids and broadcasts). */
   requests: number;
+  /** Normal responses sent. */
   responses: number;
+  /** Exception responses sent. */
   exceptions: number;
+  /** Frames dropped: bad CRC, bad MBAP header (connection closed), garbage, stale partial frames. */
   malformed: number;
   routeTimeouts: number;
+  /** Handlers that threw or rejected, and replies that could not answer their request. */
   routeErrors: number;
+  /** Route replies that arrived after their timeout and were dropped. */
   lateReplies: number;
+  /** TCP connections open now. */
   connections: number;
   refusedConnections: number;
 }
@@ -120,4 +147,5 @@ export interface ModbusServerApi {
   counters(): ServerCounters;
   on(event: 'write', listener: (e: MemoryWriteEvent) => void): this;
   on(event: 'error', listener: (e: Error) => void): this;
+  on(event: 'request', listener: (e: ServerRequestEvent) => void): this;
 }

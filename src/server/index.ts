@@ -1,0 +1,8 @@
+/** The Modbus server engine: routes, memory map, diagnostics and TCP / RTU listeners. */
+export * from './types';
+export { ModbusServer, type ModbusServerCounters } from './server';
+export { ServerMemory, UnitMemory, Table, TABLE_NAMES, ANY_UNIT, type TableName } from './memory';
+export { DeviceIdentity, DEFAULT_IDENTITY } from './identity';
+export { CommDiagnostics } from './diagnostics';
+export { ROUTABLE_FUNCTION_CODES } from './routes';
+export { parseMapConfig, loadMapFile, MapConfigError } from './map-config';

@@ -1,0 +1,113 @@
+import { SerialPort } from 'serialport';
+import { rtu, type Deframer } from '../../codec';
+import type { Answer, FrameSink, Link, ServerListener } from '../link';
+import type { ServerListenOptions } from '../types';
+import { STALE_GAP_MS, interFrameDelay } from './rtu-timing';
+
+type SerialOptions = Extract<ServerListenOptions, { type: 'rtu' }>;
+
+/**
+ * RTU on a serial line: one request at a time, bad CRCs and other unit ids silent, unit 0 a
+ * broadcast. An answer waits until the line has been quiet for t3.5 since the last byte received.
+ */
+export class SerialListener implements ServerListener {
+  readonly address: { path: string };
+  private readonly port: SerialPort;
+  private readonly deframer: Deframer = rtu.createDeframer('indication');
+  private readonly link: Link;
+  private readonly t35: number;
+  /** Silence after which a partial frame is dropped: STALE_GAP_MS, longer at very low baud rates. */
+  private readonly staleGap: number;
+  private lastRx = 0;
+  /** Frames received so far: an answer for an older frame than the newest is stale. */
+  private frameSeq = 0;
+  private inError = false;
+  private closed = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly sink: FrameSink, options: SerialOptions) {
+    this.address = { path: options.path };
+    this.link = { framing: rtu, broadcast: true, remote: { path: options.path } };
+    this.t35 = interFrameDelay(options);
+    this.staleGap = Math.max(STALE_GAP_MS, 4 * this.t35);
+    this.port = new SerialPort({
+      path: options.path, baudRate: options.baudRate, dataBits: options.dataBits ?? 8,
+      parity: options.parity ?? 'none', stopBits: options.stopBits ?? 1, autoOpen: false,
+    });
+    // A line error must not crash the process: it is reported, and close() still works.
+    this.port.on('error', (err: Error) => this.sink.onTransportError(err));
+    this.port.on('data', (chunk: Buffer) => this.onData(chunk));
+    // The line going away under us (an adapter unplugged) is reported; close() still resolves.
+    this.port.on('close', (err?: Error | null) => {
+      if (!this.closed) this.sink.onTransportError(err ?? new Error(`serial line ${options.path} closed`));
+    });
+  }
+
+  start(): Promise<void> {
+    return new Promise((resolve, reject) => this.port.open((err) => (err ? reject(err) : resolve())));
+  }
+
+  /** Release the line at once; answers not yet sent are dropped. */
+  close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    return new Promise((resolve) => {
+      if (!this.port.isOpen) {
+        resolve();
+        return;
+      }
+      this.port.close(() => resolve());
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    const now = performance.now();
+    try {
+      if (this.deframer.buffered > 0 && now - this.lastRx > this.staleGap) {
+        this.deframer.reset();
+        if (!this.inError) this.sink.onMalformed(new Error('partial RTU frame abandoned after silence'), this.link);
+        this.inError = false;
+      }
+      this.lastRx = now;
+      this.deframer.push(chunk);
+      for (;;) {
+        const r = this.deframer.next();
+        if (r.type === 'incomplete') break;
+        if (r.type === 'error') {
+          if (!this.inError) this.sink.onMalformed(r.error, this.link);
+          this.inError = true;
+          continue;
+        }
+        this.inError = false;
+        const seq = ++this.frameSeq;
+        const result = this.sink.handleFrame(r.frame, this.link);
+        if (result instanceof Promise) {
+          // A route answer that arrives after the master has moved on to its next request would
+          // collide with that exchange on the bus: it is dropped.
+          result.then((a) => { if (seq === this.frameSeq) this.send(a); }, () => undefined);
+        } else {
+          this.send(result);
+        }
+      }
+    } catch (err) {
+      this.deframer.reset();
+      this.sink.onMalformed(err, this.link);
+    }
+  }
+
+  /** Send once the line has been silent for t3.5 since the last byte in. */
+  private send(adu: Answer): void {
+    if (!adu || this.closed) return;
+    const wait = this.t35 - (performance.now() - this.lastRx);
+    if (wait <= 0) {
+      this.port.write(adu);
+      return;
+    }
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (!this.closed) this.port.write(adu);
+    }, Math.ceil(wait));
+    this.timers.add(t);
+  }
+}

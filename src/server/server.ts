@@ -1,0 +1,350 @@
+import { EventEmitter } from 'node:events';
+import {
+  CodecError, ExceptionCode, WRITE_FUNCTION_CODES, decodeRequest, encodeExceptionAdu, encodeResponseAdu,
+  type Frame, type ModbusRequest, type ModbusResponse, type UnknownRequest,
+} from '../codec';
+import { CommDiagnostics } from './diagnostics';
+import { DeviceIdentity } from './identity';
+import { buildIndication } from './indication';
+import type { Answer, FrameSink, Link, ServerListener } from './link';
+import { TcpListener } from './listeners/tcp';
+import { SerialListener } from './listeners/serial';
+import { ServerMemory, type UnitMemory } from './memory';
+import { MEMORY_FUNCTION_CODES, executeOnMemory } from './memory-handler';
+import { BadReplyError, resolveReply, type ReplyOutcome } from './route-reply';
+import { RouteTable, type Route } from './routes';
+import type {
+  MemoryWriteEvent, ModbusServerApi, RouteFilter, RouteHandler, RouteReply, ServerCounters, ServerListenOptions, ServerOptions,
+  ServerRequestEvent,
+} from './types';
+
+/** A route call still waiting for its handler. */
+interface PendingRoute {
+  timer: NodeJS.Timeout;
+  controller: AbortController;
+  settle: (a: Answer) => void;
+}
+
+/** Counters beyond the contract's: replies a route got wrong. */
+export interface ModbusServerCounters extends ServerCounters {
+  badReplies: number;
+}
+
+function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
+/**
+ * A Modbus server (slave): decodes indications from its listeners, hands them to the first route
+ * that claims them (uModbus style) or serves them from its memory map, and answers with the
+ * response, an exception, or silence. A plain library: no Node-RED in here.
+ *
+ * Requests that touch no route are handled synchronously, without timers; a route's request gets
+ * one timer for `routeTimeout`.
+ */
+export class ModbusServer extends EventEmitter implements ModbusServerApi, FrameSink {
+  /** The memory map; flows read and write it with `get` and `set`. */
+  readonly memory: ServerMemory;
+  readonly identity: DeviceIdentity;
+  /** Serial-line diagnostics served by FC 8, 11 and 12. */
+  readonly diagnostics = new CommDiagnostics();
+  /** The eight outputs FC 7 reports, bit 0 first. */
+  exceptionStatus = 0;
+
+  private readonly unitIds: ReadonlySet<number> | undefined;
+  private readonly routeTimeout: number;
+  private readonly timeoutReply: 4 | 6 | 11 | 'silent';
+  private readonly routes = new RouteTable();
+  private readonly listeners_: ServerListener[] = [];
+  private readonly pending = new Set<PendingRoute>();
+  private seq = 0;
+  private closed = false;
+  private readonly counts: ModbusServerCounters = {
+    requests: 0, responses: 0, exceptions: 0, malformed: 0, routeTimeouts: 0, routeErrors: 0, lateReplies: 0,
+    connections: 0, refusedConnections: 0, badReplies: 0,
+  };
+
+  constructor(options: ServerOptions = {}) {
+    super();
+    this.unitIds = options.unitIds ? new Set(options.unitIds) : undefined;
+    this.memory = new ServerMemory(options.memoryMap);
+    const map = options.memoryMap;
+    const mapIdentity = map && 'units' in map ? map.units['*']?.identity : map?.identity;
+    this.identity = new DeviceIdentity(options.identity ?? mapIdentity);
+    this.routeTimeout = options.routeTimeout ?? 1000;
+    this.timeoutReply = options.timeoutReply ?? 4;
+  }
+
+  /** 'write' after each memory-map write, 'request' for each decoded request, 'error' for route and listener failures. */
+  override on(event: 'write', listener: (e: MemoryWriteEvent) => void): this;
+  override on(event: 'error', listener: (e: Error) => void): this;
+  override on(event: 'request', listener: (e: ServerRequestEvent) => void): this;
+  override on(event: string | symbol, listener: (...args: never[]) => void): this;
+  override on(event: string | symbol, listener: (...args: never[]) => void): this {
+    return super.on(event, listener as (...args: unknown[]) => void);
+  }
+
+  /** Start a listener; several may run at once (say TCP and a serial line). */
+  async listen(options: ServerListenOptions): Promise<{ host?: string; port?: number; path?: string }> {
+    if (this.closed) throw new Error('server is closed');
+    const listener = options.type === 'rtu' ? new SerialListener(this, options) : new TcpListener(this, options);
+    await listener.start();
+    if (this.closed) {
+      // close() ran while the port was opening: release it rather than leak it.
+      await listener.close();
+      throw new Error('server closed while listening');
+    }
+    this.listeners_.push(listener);
+    return listener.address;
+  }
+
+  addRoute(filter: RouteFilter, handler: RouteHandler): () => void {
+    return this.routes.add(filter, handler);
+  }
+
+  /** Close every listener (destroying open connections) and drop every pending route call. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const p of [...this.pending]) {
+      clearTimeout(p.timer);
+      p.controller.abort();
+      p.settle(null);
+    }
+    this.pending.clear();
+    const ls = this.listeners_.splice(0);
+    await Promise.all(ls.map((l) => l.close()));
+  }
+
+  counters(): ModbusServerCounters {
+    return { ...this.counts };
+  }
+
+  /** True when this server answers `unitId` (all of them unless `unitIds` was given). */
+  answers(unitId: number): boolean {
+    return this.unitIds === undefined || this.unitIds.has(unitId);
+  }
+
+  // ---- FrameSink: what listeners call --------------------------------------------------------
+
+  handleFrame(frame: Frame, link: Link): Answer | Promise<Answer> {
+    try {
+      return this.process(frame, link);
+    } catch (err) {
+      // Nothing may throw into a socket handler; an engine bug is reported, not thrown.
+      this.report(err);
+      return null;
+    }
+  }
+
+  onMalformed(_error: unknown, _link: Link): void {
+    this.counts.malformed++;
+    this.diagnostics.onCommError();
+  }
+
+  onTransportError(error: Error): void {
+    this.report(error);
+  }
+
+  onConnectionOpened(): void {
+    this.counts.connections++;
+  }
+
+  onConnectionClosed(): void {
+    this.counts.connections--;
+  }
+
+  onConnectionRefused(): void {
+    this.counts.refusedConnections++;
+  }
+
+  // ---- The request path ---------------------------------------------------------------------
+
+  private process(frame: Frame, link: Link): Answer | Promise<Answer> {
+    const unitId = frame.unitId;
+    const diag = this.diagnostics;
+    diag.onBusMessage();
+    const broadcast = link.broadcast && unitId === 0;
+    if (!broadcast && !this.answers(unitId)) return null;
+    this.counts.requests++;
+    diag.onServerMessage(broadcast);
+
+    let decoded: ModbusRequest | UnknownRequest;
+    try {
+      decoded = decodeRequest(frame.pdu);
+    } catch (err) {
+      const code = err instanceof CodecError ? err.exceptionCode : undefined;
+      if (code === undefined) {
+        this.counts.malformed++;
+        return null;
+      }
+      return this.answer(link, frame, frame.pdu[0], broadcast || diag.listenOnly ? null : code);
+    }
+    const fc = decoded.fc;
+    if (this.listenerCount('request') > 0) this.emitRequest(frame, link, decoded, broadcast);
+    if (diag.listenOnly) {
+      // Listen only mode: monitor, act on nothing but a restart, answer nothing.
+      if (fc === 0x08 && !('unknown' in decoded)) diag.diagnostics(decoded as Extract<ModbusRequest, { fc: 0x08 }>);
+      return this.answer(link, frame, fc, null);
+    }
+    if ('unknown' in decoded) return this.answer(link, frame, fc, broadcast ? null : ExceptionCode.IllegalFunction);
+    const req = decoded;
+    if (broadcast && !WRITE_FUNCTION_CODES.has(fc)) return this.answer(link, frame, fc, null);
+
+    const route = this.routes.size > 0 ? this.routes.match(unitId, req) : undefined;
+    if (route) return this.runRoute(route, frame, link, req, broadcast);
+
+    if (broadcast) {
+      for (const mem of this.memory.broadcastTargets((id) => this.answers(id))) this.serve(mem, 0, req, link);
+      return this.answer(link, frame, fc, null);
+    }
+    return this.answer(link, frame, fc, this.serve(this.memory.forUnit(unitId), unitId, req, link));
+  }
+
+  /** What the server itself answers when no route claims the request. */
+  private serve(mem: UnitMemory | undefined, unitId: number, req: ModbusRequest, link: Link): ReplyOutcome {
+    if (MEMORY_FUNCTION_CODES.has(req.fc)) {
+      return executeOnMemory(mem, req, (table, address, values) => this.emitWrite({ unitId, table, address, values, remote: link.remote }));
+    }
+    switch (req.fc) {
+      case 0x07: return { fc: 0x07, status: this.exceptionStatus & 0xff };
+      case 0x08: return this.diagnostics.diagnostics(req);
+      case 0x0b: return this.diagnostics.eventCounter(this.pending.size > 0);
+      case 0x0c: return this.diagnostics.eventLog(this.pending.size > 0);
+      case 0x11: return this.identity.reportServerId();
+      case 0x2b: return this.identity.read(req);
+      // Files and FIFOs exist only through routes: without one the function is there but the
+      // file or FIFO pointer addressed is not, so 02 ILLEGAL DATA ADDRESS.
+      case 0x14: case 0x15: case 0x18: return ExceptionCode.IllegalDataAddress;
+      default: return ExceptionCode.IllegalFunction;
+    }
+  }
+
+  private runRoute(route: Route, frame: Frame, link: Link, req: ModbusRequest, broadcast: boolean): Answer | Promise<Answer> {
+    const controller = new AbortController();
+    const ind = buildIndication(String(++this.seq), frame.unitId, frame.transactionId, req, link.remote);
+    const unitId = frame.unitId;
+    const tid = frame.transactionId;
+    let result: RouteReply | Promise<RouteReply>;
+    try {
+      result = route.handler(ind, { signal: controller.signal });
+    } catch (err) {
+      this.counts.routeErrors++;
+      this.report(err);
+      return this.answer(link, frame, req.fc, broadcast ? null : ExceptionCode.ServerDeviceFailure);
+    }
+    if (!isPromiseLike(result)) return this.fromReply(link, unitId, tid, req, result, broadcast);
+    const promise = result;
+    return new Promise<Answer>((resolve) => {
+      let done = false;
+      const pending: PendingRoute = {
+        controller,
+        timer: setTimeout(() => {
+          if (done) return;
+          done = true;
+          this.pending.delete(pending);
+          this.counts.routeTimeouts++;
+          controller.abort();
+          const code = this.timeoutReply === 'silent' || broadcast ? null : this.timeoutReply;
+          resolve(this.answerTo(link, unitId, tid, req.fc, code));
+        }, this.routeTimeout),
+        settle: (a) => {
+          if (done) return;
+          done = true;
+          resolve(a);
+        },
+      };
+      this.pending.add(pending);
+      const finish = (ok: boolean, value: unknown): void => {
+        if (done) {
+          this.counts.lateReplies++;
+          return;
+        }
+        done = true;
+        clearTimeout(pending.timer);
+        this.pending.delete(pending);
+        if (ok) {
+          resolve(this.fromReply(link, unitId, tid, req, value, broadcast));
+        } else {
+          this.counts.routeErrors++;
+          this.report(value);
+          resolve(this.answerTo(link, unitId, tid, req.fc, broadcast ? null : ExceptionCode.ServerDeviceFailure));
+        }
+      };
+      promise.then((v) => finish(true, v), (e: unknown) => finish(false, e));
+    });
+  }
+
+  private fromReply(link: Link, unitId: number, tid: number, req: ModbusRequest, reply: unknown, broadcast: boolean): Answer {
+    let outcome: ReplyOutcome;
+    try {
+      outcome = resolveReply(req, reply);
+    } catch (err) {
+      if (!(err instanceof BadReplyError)) throw err;
+      this.counts.badReplies++;
+      this.counts.routeErrors++;
+      this.report(err);
+      outcome = ExceptionCode.ServerDeviceFailure;
+    }
+    return this.answerTo(link, unitId, tid, req.fc, broadcast ? null : outcome);
+  }
+
+  private answer(link: Link, frame: Frame, fc: number, outcome: ReplyOutcome): Answer {
+    return this.answerTo(link, frame.unitId, frame.transactionId, fc, outcome);
+  }
+
+  /** Seal the outcome into an ADU and count it. A response the codec refuses becomes 04. */
+  private answerTo(link: Link, unitId: number, tid: number, fc: number, outcome: ReplyOutcome): Answer {
+    if (outcome === null) {
+      this.diagnostics.onCompleted(fc, 'none');
+      return null;
+    }
+    if (typeof outcome === 'number') return this.exception(link, unitId, tid, fc, outcome);
+    let adu: Buffer;
+    try {
+      adu = encodeResponseAdu(link.framing, unitId, tid, outcome as ModbusResponse);
+    } catch (err) {
+      // Only a route can hand over a response the codec will not encode.
+      this.counts.badReplies++;
+      this.counts.routeErrors++;
+      this.report(err);
+      return this.exception(link, unitId, tid, fc, ExceptionCode.ServerDeviceFailure);
+    }
+    this.counts.responses++;
+    this.diagnostics.onCompleted(fc, 'normal');
+    return adu;
+  }
+
+  private exception(link: Link, unitId: number, tid: number, fc: number, code: number): Answer {
+    this.counts.exceptions++;
+    this.diagnostics.onCompleted(fc, code);
+    return encodeExceptionAdu(link.framing, unitId, tid, fc & 0x7f, code);
+  }
+
+  private emitRequest(frame: Frame, link: Link, request: ModbusRequest | UnknownRequest, broadcast: boolean): void {
+    const e: ServerRequestEvent = { unitId: frame.unitId, transactionId: frame.transactionId, fc: request.fc, request, remote: link.remote, broadcast };
+    try {
+      this.emit('request', e);
+    } catch (err) {
+      this.report(err);
+    }
+  }
+
+  private emitWrite(e: MemoryWriteEvent): void {
+    try {
+      this.emit('write', e);
+    } catch (err) {
+      // A listener's failure is its own; the write has happened and the request is answered.
+      this.report(err);
+    }
+  }
+
+  /** Report an error to 'error' listeners, if any; never throws. */
+  private report(err: unknown): void {
+    if (this.listenerCount('error') === 0) return;
+    try {
+      this.emit('error', err instanceof Error ? err : new Error(String(err)));
+    } catch {
+      // An 'error' listener that throws has nowhere further to go.
+    }
+  }
+}
