@@ -12,8 +12,11 @@
  * Environment: UMODBUS_BENCH_N (requests per run for 1 connection; 8 connections do N/2 each;
  * default 20000), UMODBUS_BENCH_REPS (5), UMODBUS_BENCH_MAX_SECONDS (cap per run, 1.5),
  * UMODBUS_BENCH_PLACEMENTS (same,split), UMODBUS_BENCH_SERVERS (ours,modbus-serial,jsmodbus,c),
- * UMODBUS_BENCH_MEM_N (200000; 0 skips).
+ * UMODBUS_BENCH_MEM_N (200000; 0 skips), UMODBUS_BENCH_PROFILE=dir (then one profiled run of our
+ * server, 1 and 8 connections, with --cpu-prof into dir; summarise with dist/bench/lib/profsum.js).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { SERVER_IMPLS, oursAvailable, type ServerImpl } from './lib/impls';
 import { loadLine, machineLine } from './lib/machine';
 import { freePort } from './lib/proc';
@@ -31,10 +34,10 @@ const SHORT: Record<Impl, string> = { ours: 'ours', 'modbus-serial': 'ms', jsmod
 const out = (s: string): void => { process.stdout.write(s); };
 const key = (p: string, conns: number, impl: Impl): string => `${p}|${conns}|${impl}`;
 
-async function startImpl(impl: Impl, pl: Placement): Promise<ServerProc> {
+async function startImpl(impl: Impl, pl: Placement, nodeFlags: string[] = []): Promise<ServerProc> {
   const port = await freePort();
   if (impl === 'c') return startRefServer(pl.serverCpu, port, 120);
-  return startNodeServer(pl.serverCpu, { impl, host: HOST, port, maxSeconds: 600 });
+  return startNodeServer(pl.serverCpu, { impl, host: HOST, port, maxSeconds: 600 }, nodeFlags);
 }
 
 export async function run(): Promise<void> {
@@ -98,6 +101,8 @@ export async function run(): Promise<void> {
     if (found.server) await memory(memN, placements[placements.length - 1][1]);
     else out('\n-- memory: our server is not built yet, skipped --\n');
   }
+  const profDir = process.env.UMODBUS_BENCH_PROFILE;
+  if (profDir && found.server) await profile(profDir, placements[0][1], n);
   out(`(server section took ${((Date.now() - t0) / 1000).toFixed(0)} s; ${loadLine()})\n`);
 }
 
@@ -161,5 +166,20 @@ async function memory(memN: number, pl: Placement): Promise<void> {
     out(`   ${parts.join('  ')}\n   delta from 10,000 to ${done.toLocaleString('en-US')}: ${fmtMB(last - base)}  (last phase ${fmtRate(rate)} req/s)\n`);
   } finally {
     await srv.stop();
+  }
+}
+
+async function profile(dir: string, pl: Placement, n: number): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
+  out(`\n-- profiles of our server (${pl.name}) into ${dir} --\n`);
+  for (const conns of CONNS) {
+    const name = `server-${conns}conn`;
+    const srv = await startImpl('ours', pl, ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir)}`, `--cpu-prof-name=${name}.cpuprofile`]);
+    try {
+      const r = await runRefClient(pl.clientCpu, srv.port, { regs: REGS, n: conns === 1 ? n * 3 : n, conns, warmup: 2000, maxSeconds: 10 });
+      out(`   ${name}: ${fmtRate(r.reqPerSec)} req/s\n`);
+    } finally {
+      await srv.stop();
+    }
   }
 }

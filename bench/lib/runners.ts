@@ -50,9 +50,9 @@ export async function startRefServer(cpu: number | undefined, port: number, maxS
   };
 }
 
-export async function startNodeServer(cpu: number | undefined, spec: ServerSpec): Promise<ServerProc> {
+export async function startNodeServer(cpu: number | undefined, spec: ServerSpec, nodeFlags: string[] = []): Promise<ServerProc> {
   const worker = path.join(__dirname, 'server-worker.js');
-  const child = start(cpu, process.execPath, ['--expose-gc', worker, JSON.stringify(spec)]);
+  const child = start(cpu, process.execPath, ['--expose-gc', ...nodeFlags, worker, JSON.stringify(spec)]);
   let port: number;
   try {
     port = Number((await waitForLine(child, /^READY (\d+)/, 10000))[1]);
