@@ -10,10 +10,11 @@
  * Then memory: our client's heap (after gc) after the first 10,000 requests and after 200,000.
  *
  * Environment: UMODBUS_BENCH_N (timed requests per run, default 20000), UMODBUS_BENCH_REPS (5),
- * UMODBUS_BENCH_MAX_SECONDS (time cap per run, default 1.5), UMODBUS_BENCH_PLACEMENTS
- * (same,split), UMODBUS_BENCH_CLIENTS (ours,modbus-serial,jsmodbus,c), UMODBUS_BENCH_MEM_N
- * (200000; 0 skips), UMODBUS_BENCH_MEM_IMPLS (ours), UMODBUS_BENCH_PROFILE=dir (one extra run of
- * each of our client's configurations with --cpu-prof into dir).
+ * UMODBUS_BENCH_MAX_SECONDS (time cap per run, default 1), UMODBUS_BENCH_PLACEMENTS
+ * (same,split), UMODBUS_BENCH_CLIENTS (ours,modbus-serial,jsmodbus,c; may add node-net: a bare
+ * net.Socket MBAP loop, the floor for any node client), UMODBUS_BENCH_MEM_N (200000; 0 skips),
+ * UMODBUS_BENCH_MEM_IMPLS (ours), UMODBUS_BENCH_PROFILE=dir (one extra run of each of our
+ * client's configurations with --cpu-prof into dir).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -25,12 +26,12 @@ import { envInt, envList, fmtMB, fmtRate, fmtRatio, median, table } from './lib/
 
 type Impl = ClientImpl | 'c';
 interface Config { regs: number; inFlight: number }
-interface Sample { rate: number; p50: number }
+interface Sample { rate: number; p50: number; cpu: number }
 
 const CONFIGS: Config[] = [
   { regs: 10, inFlight: 1 }, { regs: 125, inFlight: 1 }, { regs: 10, inFlight: 16 }, { regs: 125, inFlight: 16 },
 ];
-const LABEL: Record<Impl, string> = { ours: 'ours', 'modbus-serial': 'modbus-serial', jsmodbus: 'jsmodbus', c: 'C refclient' };
+const LABEL: Record<Impl, string> = { ours: 'ours', 'modbus-serial': 'modbus-serial', jsmodbus: 'jsmodbus', 'node-net': 'bare net.Socket', c: 'C refclient' };
 
 const out = (s: string): void => { process.stdout.write(s); };
 const key = (p: string, c: Config, impl: Impl): string => `${p}|${c.regs}|${c.inFlight}|${impl}`;
@@ -39,8 +40,8 @@ const cfgName = (c: Config): string => `FC3 x${c.regs}, ${c.inFlight === 1 ? 'se
 export async function run(): Promise<void> {
   const n = envInt('UMODBUS_BENCH_N', 20000);
   const reps = envInt('UMODBUS_BENCH_REPS', 5);
-  const maxSeconds = Number(process.env.UMODBUS_BENCH_MAX_SECONDS ?? '1.5');
-  const warmup = Math.min(2000, Math.max(200, Math.floor(n / 10)));
+  const maxSeconds = Number(process.env.UMODBUS_BENCH_MAX_SECONDS ?? '1');
+  const warmup = Math.min(1000, Math.max(200, Math.floor(n / 20)));
   const placements = envList('UMODBUS_BENCH_PLACEMENTS', ['same', 'split']).map((p) => {
     const pl = PLACEMENTS[p];
     if (!pl) throw new Error(`unknown placement ${p} (same, split)`);
@@ -83,7 +84,9 @@ export async function run(): Promise<void> {
       out(`\n-- ${pl.name} (client CPU ${pl.clientCpu ?? '-'}, C refserver CPU ${pl.serverCpu ?? '-'}): req/s, median of ${reps} --\n`);
       out(rateTable(p, impls, samples));
       out(`\n   p50 latency (µs), median of ${reps}:\n`);
-      out(latencyTable(p, impls, samples));
+      out(costTable(p, impls, samples, (s) => s.p50));
+      out(`\n   client CPU time per request (µs, user + system; C refclient via GNU time, 10 ms resolution), median of ${reps}:\n`);
+      out(costTable(p, impls, samples, (s) => s.cpu));
       if (impls.includes('ours')) out(targets(p, samples));
     }
 
@@ -107,10 +110,10 @@ function rotate<T>(xs: T[], k: number): T[] {
 async function once(impl: Impl, pl: Placement, port: number, c: Config, n: number, warmup: number, maxSeconds: number): Promise<Sample> {
   if (impl === 'c') {
     const r = await runRefClient(pl.clientCpu, port, { regs: c.regs, n, conns: 1, warmup, maxSeconds });
-    return { rate: r.reqPerSec, p50: r.p50Us };
+    return { rate: r.reqPerSec, p50: r.p50Us, cpu: r.cpuUsPerReq ?? NaN };
   }
   const r = await runNodeClient(pl.clientCpu, { impl, host: HOST, port, regs: c.regs, inFlight: c.inFlight, n, warmup, maxSeconds });
-  return { rate: r.reqPerSec, p50: r.p50Us };
+  return { rate: r.reqPerSec, p50: r.p50Us, cpu: r.cpuUsPerReq };
 }
 
 /** Median over repetitions of the ratio a/b taken within each repetition. */
@@ -120,6 +123,16 @@ function ratio(samples: Map<string, Sample[]>, ka: string, kb: string): number {
   if (!a || !b) return NaN;
   const rs: number[] = [];
   for (let i = 0; i < Math.min(a.length, b.length); i++) rs.push(a[i].rate / b[i].rate);
+  return median(rs);
+}
+
+/** The same by a cost (b's over a's: p50 latency or CPU per request), less sensitive to preemption by other load. */
+function costRatio(samples: Map<string, Sample[]>, ka: string, kb: string, f: (s: Sample) => number): number {
+  const a = samples.get(ka);
+  const b = samples.get(kb);
+  if (!a || !b) return NaN;
+  const rs: number[] = [];
+  for (let i = 0; i < Math.min(a.length, b.length); i++) rs.push(f(b[i]) / f(a[i]));
   return median(rs);
 }
 
@@ -143,29 +156,33 @@ function rateTable(p: string, impls: Impl[], samples: Map<string, Sample[]>): st
   return table(head, rows) + (impls.includes('c') ? '   (x/C for 16 in flight compares with the C refclient\'s sequential rate: it cannot pipeline)\n' : '');
 }
 
-function latencyTable(p: string, impls: Impl[], samples: Map<string, Sample[]>): string {
+function costTable(p: string, impls: Impl[], samples: Map<string, Sample[]>, f: (s: Sample) => number): string {
   const rows = CONFIGS.map((c) => [cfgName(c), ...impls.map((i) => {
-    const v = median((samples.get(key(p, c, i)) ?? []).map((s) => s.p50));
+    const v = median((samples.get(key(p, c, i)) ?? []).map(f));
     return Number.isFinite(v) ? v.toFixed(1) : '-';
   })]);
   return table(['configuration', ...impls.map((i) => LABEL[i])], rows);
 }
 
 function short(i: Impl): string {
-  return i === 'modbus-serial' ? 'ms' : i === 'jsmodbus' ? 'js' : i === 'c' ? 'C' : 'ours';
+  return i === 'modbus-serial' ? 'ms' : i === 'jsmodbus' ? 'js' : i === 'c' ? 'C' : i === 'node-net' ? 'net' : 'ours';
 }
 
 function targets(p: string, samples: Map<string, Sample[]>): string {
   const lines: string[] = [];
-  const check = (label: string, v: number, min: number): void => {
-    lines.push(`   ${Number.isFinite(v) && v >= min ? 'MET   ' : 'MISSED'} ${label}: ${fmtRatio(v)} (target >= ${min}x)`);
+  const check = (label: string, ka: string, kb: string, min: number): void => {
+    const v = ratio(samples, ka, kb);
+    const l = costRatio(samples, ka, kb, (x) => x.p50);
+    const u = costRatio(samples, ka, kb, (x) => x.cpu);
+    lines.push(`   ${Number.isFinite(v) && v >= min ? 'MET   ' : 'MISSED'} ${label}: ${fmtRatio(v)} (target >= ${min}x)`
+      + `  [by p50 latency ${fmtRatio(l)}, by CPU per request ${fmtRatio(u)}]`);
   };
   for (const regs of [10, 125]) {
     const seq = { regs, inFlight: 1 };
     const pip = { regs, inFlight: 16 };
-    check(`x${regs} sequential ours/jsmodbus`, ratio(samples, key(p, seq, 'ours'), key(p, seq, 'jsmodbus')), 1.6);
-    check(`x${regs} sequential ours/modbus-serial`, ratio(samples, key(p, seq, 'ours'), key(p, seq, 'modbus-serial')), 1.25);
-    check(`x${regs} 16 in flight ours/modbus-serial`, ratio(samples, key(p, pip, 'ours'), key(p, pip, 'modbus-serial')), 1.2);
+    check(`x${regs} sequential ours/jsmodbus`, key(p, seq, 'ours'), key(p, seq, 'jsmodbus'), 1.6);
+    check(`x${regs} sequential ours/modbus-serial`, key(p, seq, 'ours'), key(p, seq, 'modbus-serial'), 1.25);
+    check(`x${regs} 16 in flight ours/modbus-serial`, key(p, pip, 'ours'), key(p, pip, 'modbus-serial'), 1.2);
   }
   return `   targets:\n${lines.join('\n')}\n`;
 }

@@ -34,6 +34,8 @@ export interface ClientResult {
   reqPerSec: number;
   p50Us: number;
   p99Us: number;
+  /** This process's CPU time (user + system, all threads) per timed request. */
+  cpuUsPerReq: number;
   heap?: { requests: number; heapUsed: number }[];
   firstError?: string;
 }
@@ -86,6 +88,7 @@ export async function runClient(spec: ClientSpec): Promise<ClientResult> {
     const marks = [...(spec.heapAt ?? []).filter((m) => m < spec.n), spec.n];
     let timed = 0;
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     for (const m of marks) {
       await batch(c, m - tally.done, spec.inFlight, address, spec.regs, deadline, tally, lat);
       if (spec.heapAt) {
@@ -95,12 +98,14 @@ export async function runClient(spec: ClientSpec): Promise<ClientResult> {
       if (performance.now() > deadline || tally.errors > 50) break;
     }
     const seconds = spec.heapAt ? timed / 1000 : (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     const used = lat.subarray(0, Math.min(tally.done, lat.length));
     return {
       impl: spec.impl, regs: spec.regs, inFlight: spec.inFlight,
       requests: tally.done, errors: tally.errors, mismatches: tally.mismatches,
       seconds, reqPerSec: tally.done / seconds,
       p50Us: percentile(used, 0.5), p99Us: percentile(used, 0.99),
+      cpuUsPerReq: (cpu.user + cpu.system) / Math.max(1, tally.done),
       ...(spec.heapAt ? { heap } : {}),
       ...(tally.firstError ? { firstError: tally.firstError } : {}),
     };

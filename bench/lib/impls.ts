@@ -11,8 +11,6 @@
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import ModbusRTU, { ServerTCP } from 'modbus-serial';
-import * as jsmodbus from 'jsmodbus';
 import type { ClientOptions, ModbusClientApi } from '../../src/client/types';
 import type { ReadRegistersRequest } from '../../src/codec';
 import type { ModbusServerApi, ServerOptions } from '../../src/server/types';
@@ -20,7 +18,8 @@ import type { ModbusServerApi, ServerOptions } from '../../src/server/types';
 export const NREG = 10000;
 export const UNIT = 1;
 
-export type ClientImpl = 'ours' | 'modbus-serial' | 'jsmodbus';
+/** 'node-net': not a library; a bare net.Socket MBAP loop (pipelining by transaction id), the floor for any node client. */
+export type ClientImpl = 'ours' | 'modbus-serial' | 'jsmodbus' | 'node-net';
 export type ServerImpl = 'ours' | 'modbus-serial' | 'jsmodbus';
 export const CLIENT_IMPLS: ClientImpl[] = ['ours', 'modbus-serial', 'jsmodbus'];
 export const SERVER_IMPLS: ServerImpl[] = ['ours', 'modbus-serial', 'jsmodbus'];
@@ -84,6 +83,8 @@ export async function connectClient(impl: ClientImpl, host: string, port: number
       };
     }
     case 'modbus-serial': {
+      // the peers are loaded only where used, so they cost nothing in our workers' heap
+      const ModbusRTU = (await import('modbus-serial')).default;
       const c = new ModbusRTU();
       await c.connectTCP(host, { port });
       c.setID(UNIT);
@@ -93,7 +94,10 @@ export async function connectClient(impl: ClientImpl, host: string, port: number
         close: () => new Promise<void>((r) => c.close(() => r())),
       };
     }
+    case 'node-net':
+      return nodeNetClient(host, port);
     case 'jsmodbus': {
+      const jsmodbus = await import('jsmodbus');
       const socket = new net.Socket();
       const c = new jsmodbus.client.TCP(socket, UNIT, 5000);
       await new Promise<void>((resolve, reject) => {
@@ -127,6 +131,7 @@ export async function startServer(impl: ServerImpl, host: string, port: number):
       return { port: bound.port ?? port, close: () => s.close() };
     }
     case 'modbus-serial': {
+      const { ServerTCP } = await import('modbus-serial');
       const regs = holdingValues();
       const vector = {
         getHoldingRegister: (addr: number): number => regs[addr],
@@ -140,6 +145,7 @@ export async function startServer(impl: ServerImpl, host: string, port: number):
       return { port, close: () => new Promise<void>((r) => s.close(() => r())) };
     }
     case 'jsmodbus': {
+      const jsmodbus = await import('jsmodbus');
       const holding = Buffer.alloc(NREG * 2);
       for (let a = 0; a < NREG; a++) holding.writeUInt16BE(a, a * 2);
       const netServer = new net.Server();
@@ -156,4 +162,37 @@ export async function startServer(impl: ServerImpl, host: string, port: number):
       };
     }
   }
+}
+
+/** The floor: FC3 over a bare socket, no timeouts, no queue, responses matched by transaction id. */
+async function nodeNetClient(host: string, port: number): Promise<BenchClient> {
+  const socket = net.connect({ host, port, noDelay: true });
+  await new Promise<void>((resolve, reject) => { socket.once('connect', () => resolve()); socket.once('error', reject); });
+  const pending = new Map<number, (v: number[]) => void>();
+  let tid = 0;
+  let buf: Buffer = Buffer.alloc(0);
+  socket.on('data', (d: Buffer) => {
+    buf = buf.length === 0 ? d : Buffer.concat([buf, d]);
+    while (buf.length >= 9 && buf.length >= 6 + buf.readUInt16BE(4)) {
+      const len = 6 + buf.readUInt16BE(4);
+      const count = buf[8] >> 1;
+      const values = new Array<number>(count);
+      for (let i = 0; i < count; i++) values[i] = buf.readUInt16BE(9 + 2 * i);
+      const done = pending.get(buf.readUInt16BE(0));
+      pending.delete(buf.readUInt16BE(0));
+      buf = buf.subarray(len);
+      done?.(values);
+    }
+  });
+  return {
+    read: (address, quantity) => new Promise((resolve) => {
+      tid = (tid + 1) & 0xffff;
+      const req = Buffer.allocUnsafe(12);
+      req.writeUInt16BE(tid, 0); req.writeUInt16BE(0, 2); req.writeUInt16BE(6, 4);
+      req[6] = UNIT; req[7] = 3; req.writeUInt16BE(address, 8); req.writeUInt16BE(quantity, 10);
+      pending.set(tid, resolve);
+      socket.write(req);
+    }),
+    close: () => new Promise<void>((r) => { socket.once('close', () => r()); socket.end(); }),
+  };
 }

@@ -3,6 +3,7 @@
  * that every child we started is killed (by its pid) when the bench ends, even on an error.
  */
 import { spawn, execFileSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
 
 const live = new Set<ChildProcess>();
@@ -139,4 +140,30 @@ export function freePort(): Promise<number> {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * CPU time (ns) used so far by every thread of a live process, from /proc/PID/task/TID/schedstat
+ * (nanosecond resolution); undefined where /proc is not available.
+ */
+export function procCpuNs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    let sum = 0;
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      try {
+        sum += Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+      } catch { /* thread gone */ }
+    }
+    return sum;
+  } catch {
+    return undefined;
+  }
+}
+
+let timeBin: string | null | undefined;
+/** GNU time, to read a short-lived child's CPU time (10 ms resolution); null when absent. */
+export function gnuTime(): string | null {
+  if (timeBin === undefined) timeBin = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+  return timeBin;
 }

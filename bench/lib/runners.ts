@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { ensureRefBinaries, type RefBinaries } from '../ref/build';
 import type { ClientResult, ClientSpec } from './client-worker';
 import type { ServerSpec } from './server-worker';
-import { finish, lastJson, start, stop, waitForLine } from './proc';
+import { finish, gnuTime, lastJson, procCpuNs, start, stop, waitForLine } from './proc';
 
 export const HOST = '127.0.0.1';
 
@@ -29,6 +29,8 @@ export function ref(): RefBinaries {
 export interface ServerProc {
   child: ChildProcess;
   port: number;
+  /** CPU time (ns) the server process has used so far, all threads. */
+  cpuNs(): number | undefined;
   /** Node workers only: heapUsed after gc, and rss. */
   heap(): Promise<{ heapUsed: number; rss: number }>;
   stop(): Promise<void>;
@@ -44,7 +46,7 @@ export async function startRefServer(cpu: number | undefined, port: number, maxS
     throw err;
   }
   return {
-    child, port,
+    child, port, cpuNs: () => procCpuNs(child.pid),
     heap: () => Promise.reject(new Error('the C refserver has no heap')),
     stop: () => stop(child),
   };
@@ -61,7 +63,7 @@ export async function startNodeServer(cpu: number | undefined, spec: ServerSpec,
     throw err;
   }
   return {
-    child, port,
+    child, port, cpuNs: () => procCpuNs(child.pid),
     heap: async () => {
       const p = waitForLine(child, /^HEAP (\d+) (\d+)/, 10000);
       child.stdin?.write('heap\n');
@@ -82,6 +84,10 @@ export interface RefClientOpts { regs: number; n: number; conns: number; warmup:
 export interface RefClientResult {
   requests: number; errors: number; mismatches: number; failedConnects: number;
   seconds: number; reqPerSec: number; p50Us: number; p99Us: number;
+  /** The refclient's own CPU time per request, warmup included (GNU time: 10 ms resolution). */
+  cpuUsPerReq?: number;
+  /** Requests including the untimed warmup. */
+  allRequests: number;
 }
 
 function num(o: Record<string, unknown>, k: string): number {
@@ -95,7 +101,10 @@ export async function runRefClient(cpu: number | undefined, port: number, o: Ref
   const args = ['tcp', HOST, String(port), '--regs', String(o.regs), '--n', String(o.n), '--warmup', String(o.warmup),
     '--conns', String(o.conns), '--max-seconds', String(o.maxSeconds)];
   if (o.label) args.push('--label', o.label);
-  const child = start(cpu, ref().refclient, args);
+  const time = gnuTime();
+  const child = time
+    ? start(cpu, time, ['-f', 'RUSAGE %U %S', ref().refclient, ...args])
+    : start(cpu, ref().refclient, args);
   child.stdin?.end();
   const out = await finish(child, (o.maxSeconds + 30) * 1000);
   const j = lastJson(out.stdout);
@@ -103,8 +112,11 @@ export async function runRefClient(cpu: number | undefined, port: number, o: Ref
   const r: RefClientResult = {
     requests: num(j, 'requests'), errors: num(j, 'errors'), mismatches: num(j, 'mismatches'),
     failedConnects: num(j, 'failed_connects'), seconds: num(j, 'seconds'), reqPerSec: num(j, 'req_per_s'),
-    p50Us: num(j, 'p50_us'), p99Us: num(j, 'p99_us'),
+    p50Us: num(j, 'p50_us'), p99Us: num(j, 'p99_us'), allRequests: 0,
   };
+  r.allRequests = r.requests + o.warmup * o.conns;
+  const ru = /RUSAGE ([\d.]+) ([\d.]+)/.exec(out.stderr);
+  if (ru) r.cpuUsPerReq = ((Number(ru[1]) + Number(ru[2])) * 1e6) / r.allRequests;
   if (r.errors > 0 || r.mismatches > 0 || r.failedConnects > 0) {
     throw new Error(`refclient: ${r.errors} errors, ${r.mismatches} mismatches, ${r.failedConnects} failed connects ${out.stderr.trim()}`);
   }
