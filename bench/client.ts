@@ -90,7 +90,7 @@ export async function run(): Promise<void> {
       if (impls.includes('ours')) out(targets(p, samples));
     }
 
-    const memN = envInt('UMODBUS_BENCH_MEM_N', 200000);
+    const memN = envInt('UMODBUS_BENCH_MEM_N', 200000, true);
     if (memN > 0) await memory(memN, found.client !== undefined, servers.get(placements[placements.length - 1][0])!.port,
       placements[placements.length - 1][1]);
 
@@ -171,6 +171,7 @@ function short(i: Impl): string {
 function targets(p: string, samples: Map<string, Sample[]>): string {
   const lines: string[] = [];
   const check = (label: string, ka: string, kb: string, min: number): void => {
+    if (!samples.has(ka) || !samples.has(kb)) { lines.push(`   -      ${label}: not measured in this run`); return; }
     const v = ratio(samples, ka, kb);
     const l = costRatio(samples, ka, kb, (x) => x.p50);
     const u = costRatio(samples, ka, kb, (x) => x.cpu);

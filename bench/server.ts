@@ -11,7 +11,8 @@
  *
  * Environment: UMODBUS_BENCH_N (requests per run for 1 connection; 8 connections do N/2 each;
  * default 20000), UMODBUS_BENCH_REPS (5), UMODBUS_BENCH_MAX_SECONDS (cap per run, 1),
- * UMODBUS_BENCH_PLACEMENTS (same,split), UMODBUS_BENCH_SERVERS (ours,modbus-serial,jsmodbus,c),
+ * UMODBUS_BENCH_PLACEMENTS (same,split), UMODBUS_BENCH_SERVERS (ours,modbus-serial,jsmodbus,c; may
+ * add node-net: a bare net.Server answering FC3 from a Buffer, the floor for any node server),
  * UMODBUS_BENCH_MEM_N (200000; 0 skips), UMODBUS_BENCH_PROFILE=dir (then one profiled run of our
  * server, 1 and 8 connections, with --cpu-prof into dir; summarise with dist/bench/lib/profsum.js).
  */
@@ -28,8 +29,8 @@ interface Sample { rate: number; p50: number; cpu: number }
 
 const CONNS = [1, 8];
 const REGS = 10;
-const LABEL: Record<Impl, string> = { ours: 'ours', 'modbus-serial': 'modbus-serial', jsmodbus: 'jsmodbus', c: 'C refserver' };
-const SHORT: Record<Impl, string> = { ours: 'ours', 'modbus-serial': 'ms', jsmodbus: 'js', c: 'C' };
+const LABEL: Record<Impl, string> = { ours: 'ours', 'modbus-serial': 'modbus-serial', jsmodbus: 'jsmodbus', 'node-net': 'bare net.Server', c: 'C refserver' };
+const SHORT: Record<Impl, string> = { ours: 'ours', 'modbus-serial': 'ms', jsmodbus: 'js', 'node-net': 'net', c: 'C' };
 
 const out = (s: string): void => { process.stdout.write(s); };
 const key = (p: string, conns: number, impl: Impl): string => `${p}|${conns}|${impl}`;
@@ -98,7 +99,7 @@ export async function run(): Promise<void> {
     if (impls.includes('ours')) out(targets(p, pl, samples));
   }
 
-  const memN = envInt('UMODBUS_BENCH_MEM_N', 200000);
+  const memN = envInt('UMODBUS_BENCH_MEM_N', 200000, true);
   if (memN > 0) {
     if (found.server) await memory(memN, placements[placements.length - 1][1]);
     else out('\n-- memory: our server is not built yet, skipped --\n');
@@ -151,6 +152,7 @@ function costTable(p: string, impls: Impl[], samples: Map<string, Sample[]>, f: 
 function targets(p: string, pl: Placement, samples: Map<string, Sample[]>): string {
   const lines: string[] = [];
   const check = (label: string, ka: string, kb: string, min: number): void => {
+    if (!samples.has(ka) || !samples.has(kb)) { lines.push(`   -      ${label}: not measured in this run`); return; }
     const v = ratio(samples, ka, kb);
     const l = costRatio(samples, ka, kb, (x) => x.p50);
     const u = costRatio(samples, ka, kb, (x) => x.cpu);

@@ -20,7 +20,8 @@ export const UNIT = 1;
 
 /** 'node-net': not a library; a bare net.Socket MBAP loop (pipelining by transaction id), the floor for any node client. */
 export type ClientImpl = 'ours' | 'modbus-serial' | 'jsmodbus' | 'node-net';
-export type ServerImpl = 'ours' | 'modbus-serial' | 'jsmodbus';
+/** 'node-net': not a library; a bare net.Server answering FC3 from a Buffer, the floor for any node server. */
+export type ServerImpl = 'ours' | 'modbus-serial' | 'jsmodbus' | 'node-net';
 export const CLIENT_IMPLS: ClientImpl[] = ['ours', 'modbus-serial', 'jsmodbus'];
 export const SERVER_IMPLS: ServerImpl[] = ['ours', 'modbus-serial', 'jsmodbus'];
 
@@ -144,6 +145,8 @@ export async function startServer(impl: ServerImpl, host: string, port: number):
       });
       return { port, close: () => new Promise<void>((r) => s.close(() => r())) };
     }
+    case 'node-net':
+      return nodeNetServer(host, port);
     case 'jsmodbus': {
       const jsmodbus = await import('jsmodbus');
       const holding = Buffer.alloc(NREG * 2);
@@ -195,4 +198,43 @@ async function nodeNetClient(host: string, port: number): Promise<BenchClient> {
     }),
     close: () => new Promise<void>((r) => { socket.once('close', () => r()); socket.end(); }),
   };
+}
+
+/** The floor: FC3 answered straight from a Buffer on a bare net.Server (other function codes get exception 01). */
+async function nodeNetServer(host: string, port: number): Promise<BenchServer> {
+  const holding = Buffer.alloc(NREG * 2);
+  for (let a = 0; a < NREG; a++) holding.writeUInt16BE(a, a * 2);
+  const socks = new Set<net.Socket>();
+  const server = net.createServer({ noDelay: true }, (s) => {
+    socks.add(s);
+    s.once('close', () => socks.delete(s));
+    let buf: Buffer = Buffer.alloc(0);
+    s.on('data', (d: Buffer) => {
+      buf = buf.length === 0 ? d : Buffer.concat([buf, d]);
+      while (buf.length >= 8 && buf.length >= 6 + buf.readUInt16BE(4)) {
+        const len = 6 + buf.readUInt16BE(4);
+        const address = buf.readUInt16BE(8);
+        const quantity = buf.readUInt16BE(10);
+        let res: Buffer;
+        if (buf[7] === 3 && quantity >= 1 && quantity <= 125 && address + quantity <= NREG) {
+          res = Buffer.allocUnsafe(9 + quantity * 2);
+          res.writeUInt16BE(3 + quantity * 2, 4);
+          res[7] = 3;
+          res[8] = quantity * 2;
+          holding.copy(res, 9, address * 2, (address + quantity) * 2);
+        } else {
+          res = Buffer.allocUnsafe(9);
+          res.writeUInt16BE(3, 4);
+          res[7] = buf[7] | 0x80;
+          res[8] = buf[7] === 3 ? 2 : 1;
+        }
+        buf.copy(res, 0, 0, 4);
+        res[6] = buf[6];
+        s.write(res);
+        buf = buf.subarray(len);
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, host, () => resolve()); });
+  return { port, close: () => new Promise<void>((r) => { for (const s of socks) s.destroy(); server.close(() => r()); }) };
 }

@@ -34,12 +34,12 @@ export function table(head: string[], rows: string[][]): string {
   return [line(head), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)].join('\n') + '\n';
 }
 
-/** A positive integer from the environment, or the default. */
-export function envInt(name: string, dflt: number): number {
+/** A positive integer from the environment (or 0 where `allowZero`), or the default. */
+export function envInt(name: string, dflt: number, allowZero = false): number {
   const v = process.env[name];
   if (v === undefined || v === '') return dflt;
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got ${v}`);
+  if (!Number.isFinite(n) || n < 0 || (n === 0 && !allowZero)) throw new Error(`${name} must be a positive number, got ${v}`);
   return Math.floor(n);
 }
 
