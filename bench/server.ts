@@ -11,8 +11,9 @@
  *
  * Environment: UMODBUS_BENCH_N (requests per run for 1 connection; 8 connections do N/2 each;
  * default 20000), UMODBUS_BENCH_REPS (5), UMODBUS_BENCH_MAX_SECONDS (cap per run, 1),
- * UMODBUS_BENCH_PLACEMENTS (same,split), UMODBUS_BENCH_SERVERS (ours,modbus-serial,jsmodbus,c; may
- * add node-net: a bare net.Server answering FC3 from a Buffer, the floor for any node server),
+ * UMODBUS_BENCH_PLACEMENTS (same,split), UMODBUS_BENCH_SERVERS
+ * (ours,modbus-serial,jsmodbus,node-net,c; node-net is a bare net.Server answering FC3 from a
+ * Buffer: the floor for any node server, which tells what the C ceiling leaves to reach),
  * UMODBUS_BENCH_MEM_N (200000; 0 skips), UMODBUS_BENCH_PROFILE=dir (then one profiled run of our
  * server, 1 and 8 connections, with --cpu-prof into dir; summarise with dist/bench/lib/profsum.js).
  */
@@ -51,7 +52,7 @@ export async function run(): Promise<void> {
     return [p, pl] as const;
   });
   const found = await oursAvailable();
-  let impls = envList('UMODBUS_BENCH_SERVERS', [...SERVER_IMPLS, 'c']) as Impl[];
+  let impls = envList('UMODBUS_BENCH_SERVERS', [...SERVER_IMPLS, 'node-net', 'c']) as Impl[];
   if (!found.server && impls.includes('ours')) {
     out('our ModbusServer is not built yet: running the peers only\n');
     impls = impls.filter((i) => i !== 'ours');
