@@ -71,7 +71,14 @@ export async function run(): Promise<void> {
           const order = rotate(impls, rep);
           for (const impl of order) {
             if (impl === 'c' && c.inFlight !== 1) continue;
-            const s = await once(impl, pl, port, c, n, warmup, maxSeconds);
+            let s: Sample;
+            try {
+              s = await once(impl, pl, port, c, n, warmup, maxSeconds);
+            } catch (err) {
+              // one failed run is reported and left out of the medians; the rest goes on
+              out(`  ! ${LABEL[impl]} ${cfgName(c)} (${pl.name}): ${err instanceof Error ? err.message : String(err)}\n`);
+              s = { rate: NaN, p50: NaN, cpu: NaN };
+            }
             const k = key(p, c, impl);
             samples.set(k, [...(samples.get(k) ?? []), s]);
           }

@@ -68,19 +68,36 @@ export async function run(): Promise<void> {
     for (const [p, pl] of placements) {
       const i0 = rep % impls.length;
       for (const impl of [...impls.slice(i0), ...impls.slice(0, i0)]) {
-        const srv = await startImpl(impl, pl);
+        let srv: ServerProc;
+        try {
+          srv = await startImpl(impl, pl);
+        } catch (err) {
+          out(`  ! ${LABEL[impl]} (${pl.name}) did not start: ${err instanceof Error ? err.message : String(err)}\n`);
+          for (const conns of CONNS) {
+            const k = key(p, conns, impl);
+            samples.set(k, [...(samples.get(k) ?? []), { rate: NaN, p50: NaN, cpu: NaN }]);
+          }
+          continue;
+        }
         try {
           for (const conns of CONNS) {
             // modbus-serial answers each request after a setTimeout(0): ~1 ms; keep its warmup short
             const warmup = impl === 'modbus-serial' ? 100 : conns === 1 ? 1000 : 250;
-            const cpu0 = srv.cpuNs();
-            const r = await runRefClient(pl.clientCpu, srv.port, {
-              regs: REGS, n: conns === 1 ? n : Math.ceil(n / 2), conns, warmup, maxSeconds, label: `${impl}-${conns}`,
-            });
-            const cpu1 = srv.cpuNs();
-            const cpu = cpu0 !== undefined && cpu1 !== undefined ? (cpu1 - cpu0) / 1000 / r.allRequests : NaN;
             const k = key(p, conns, impl);
-            samples.set(k, [...(samples.get(k) ?? []), { rate: r.reqPerSec, p50: r.p50Us, cpu }]);
+            let sample: Sample;
+            try {
+              const cpu0 = srv.cpuNs();
+              const r = await runRefClient(pl.clientCpu, srv.port, {
+                regs: REGS, n: conns === 1 ? n : Math.ceil(n / 2), conns, warmup, maxSeconds, label: `${impl}-${conns}`,
+              });
+              const cpu1 = srv.cpuNs();
+              const cpu = cpu0 !== undefined && cpu1 !== undefined ? (cpu1 - cpu0) / 1000 / r.allRequests : NaN;
+              sample = { rate: r.reqPerSec, p50: r.p50Us, cpu };
+            } catch (err) {
+              out(`  ! ${LABEL[impl]} ${conns} conn (${pl.name}): ${err instanceof Error ? err.message : String(err)}\n`);
+              sample = { rate: NaN, p50: NaN, cpu: NaN };
+            }
+            samples.set(k, [...(samples.get(k) ?? []), sample]);
           }
         } finally {
           await srv.stop();
