@@ -49,6 +49,7 @@ export async function run(): Promise<void> {
   });
   const found = await oursAvailable();
   let impls = envList('UMODBUS_BENCH_CLIENTS', [...CLIENT_IMPLS, 'c']) as Impl[];
+  for (const i of impls) if (!(i in LABEL)) throw new Error(`unknown client ${i} (${Object.keys(LABEL).join(', ')})`);
   if (!found.client && impls.includes('ours')) {
     out('our ModbusClient is not built yet: running the peers only\n');
     impls = impls.filter((i) => i !== 'ours');

@@ -53,6 +53,7 @@ export async function run(): Promise<void> {
   });
   const found = await oursAvailable();
   let impls = envList('UMODBUS_BENCH_SERVERS', [...SERVER_IMPLS, 'node-net', 'c']) as Impl[];
+  for (const i of impls) if (!(i in LABEL)) throw new Error(`unknown server ${i} (${Object.keys(LABEL).join(', ')})`);
   if (!found.server && impls.includes('ours')) {
     out('our ModbusServer is not built yet: running the peers only\n');
     impls = impls.filter((i) => i !== 'ours');
