@@ -1,10 +1,10 @@
 /** Shared test plumbing: the helper bound to our Node-RED, the node modules, and small waits. */
 import helper from 'node-red-node-test-helper';
-import clientNode = require('../../src/nodes/umodbus-client');
-import serverNode = require('../../src/nodes/umodbus-server');
-import readNode = require('../../src/nodes/umodbus-read');
-import writeNode = require('../../src/nodes/umodbus-write');
-import routeNode = require('../../src/nodes/umodbus-server-route');
+import clientNode from '../../src/nodes/umodbus-client';
+import serverNode from '../../src/nodes/umodbus-server';
+import readNode from '../../src/nodes/umodbus-read';
+import writeNode from '../../src/nodes/umodbus-write';
+import routeNode from '../../src/nodes/umodbus-server-route';
 
 helper.init(require.resolve('node-red'));
 
