@@ -18,6 +18,7 @@ try {
 const outNodes = path.join(root, 'dist', 'src', 'nodes');
 fs.mkdirSync(outNodes, { recursive: true });
 const copy = (from, to) => { if (fs.existsSync(from)) fs.cpSync(from, to, { recursive: true }); };
-for (const f of fs.readdirSync(path.join(root, 'nodes'))) copy(path.join(root, 'nodes', f), path.join(outNodes, f));
+const editorDir = path.join(root, 'nodes');
+if (fs.existsSync(editorDir)) for (const f of fs.readdirSync(editorDir)) copy(path.join(editorDir, f), path.join(outNodes, f));
 copy(path.join(root, 'icons'), path.join(outNodes, 'icons'));
 fs.chmodSync(path.join(root, 'dist', 'src', 'cli', 'main.js'), 0o755);

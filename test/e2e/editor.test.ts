@@ -1,0 +1,34 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { ARTIFACTS, launchBrowser } from './browser';
+import { startNodeRed, type RunningNodeRed } from './node-red-process';
+
+describe('editor in a real browser (npm start setup)', function () {
+  this.timeout(120000);
+  let nr: RunningNodeRed;
+  let browser: { context: BrowserContext; close: () => Promise<void> };
+  let page: Page;
+
+  before(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    nr = await startNodeRed();
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    await page.goto(nr.url);
+    await page.waitForSelector('#red-ui-palette-container', { timeout: 60000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await nr?.stop();
+    if (nr) fs.rmSync(nr.userDir, { recursive: true, force: true });
+  });
+
+  it('loads the editor with the palette', async () => {
+    await page.screenshot({ path: path.join(ARTIFACTS, 'editor.png') });
+    const title = await page.title();
+    assert.match(title, /Node-RED/);
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * Starts Node-RED exactly as `npm start` does (scripts/start.js), in a throw-away user directory
+ * on free ports, and stops it by its own PID.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const REPO = path.resolve(__dirname, '..', '..', '..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningNodeRed {
+  url: string;
+  uiPort: number;
+  demoPort: number;
+  userDir: string;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/** Start Node-RED through scripts/start.js and wait until its admin API answers. */
+export async function startNodeRed(options: { userDir?: string; timeoutMs?: number } = {}): Promise<RunningNodeRed> {
+  const userDir = options.userDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'umodbus-nr-'));
+  const uiPort = await freePort();
+  const demoPort = await freePort();
+  let log = '';
+  const child: ChildProcess = spawn(process.execPath, [path.join(REPO, 'scripts', 'start.js')], {
+    cwd: REPO,
+    env: { ...process.env, UMODBUS_USER_DIR: userDir, UMODBUS_UI_PORT: String(uiPort), UMODBUS_DEMO_PORT: String(demoPort) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (d: Buffer) => { log += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => { log += d.toString(); });
+  const url = `http://127.0.0.1:${uiPort}/`;
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const deadline = Date.now() + (options.timeoutMs ?? 30000);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`Node-RED exited early:\n${log}`);
+    try {
+      const res = await fetch(`${url}settings`);
+      if (res.ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`Node-RED did not start within the time limit:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { url, uiPort, demoPort, userDir, output: () => log, stop };
+}
