@@ -6,6 +6,7 @@
 import { strict as assert } from 'node:assert';
 import ModbusRTU from 'modbus-serial';
 import { allNodes, catchAll, collect, helper, node, onTab, statusArgs, waitFor } from './helpers';
+import { serverLinks } from '../../src/nodes/common/links';
 import { freePort, enginesPresent } from './real-io';
 
 type N = Record<string, unknown> & { id: string; type: string };
@@ -149,5 +150,24 @@ describe('full flows over TCP (real engines)', function () {
     const codes = caught.map((m) => (m.error as { cause: { kind: string; exceptionCode?: number } }).cause);
     assert.ok(codes.some((c) => c.kind === 'timeout'), 'the route node reports its timeout');
     assert.ok(codes.some((c) => c.kind === 'exception' && c.exceptionCode === 6), 'the client got exception 06');
+  });
+
+  it('a port already in use shows on the route nodes\' status and is logged', async () => {
+    await helper.load(allNodes, onTab(server(), { ...server(), id: 's2' },
+      { id: 'rt1', type: 'umodbus-server-route', server: 's1', wires: [[]] },
+      { id: 'rt2', type: 'umodbus-server-route', server: 's2', wires: [[]] }));
+    await waitFor(() => [statusArgs(node('rt1')).at(-1)?.text, statusArgs(node('rt2')).at(-1)?.text].includes('EADDRINUSE'), 'EADDRINUSE status', 5000);
+    const texts = [statusArgs(node('rt1')).at(-1)?.text, statusArgs(node('rt2')).at(-1)?.text].sort();
+    assert.deepEqual(texts, [`127.0.0.1:${port}`, 'EADDRINUSE'].sort());
+  });
+
+  it('two read nodes on one client share one connection and both show its status', async () => {
+    await helper.load(allNodes, onTab(server(), client(), read('r1'), read('r2'), ...tail));
+    const out = collect('out');
+    node('r1').receive({});
+    node('r2').receive({});
+    await waitFor(() => out.length === 2, 'both read', 5000);
+    for (const id of ['r1', 'r2']) assert.equal(statusArgs(node(id)).at(-1)?.fill, 'green', id);
+    assert.equal(serverLinks.get('s1')?.counters()?.connections, 1, 'one TCP connection for both nodes');
   });
 });

@@ -3,7 +3,7 @@
  * flow nodes at all), route nodes add routes and see the server's status, and replies from the
  * flow are matched here by request id, each with its own timer.
  */
-import type { ModbusServerApi, RouteFilter, RouteHandler, RouteReply, ServerIndication, ServerListenOptions, ServerOptions } from '../../server/types';
+import type { ModbusServerApi, RouteFilter, ServerCounters, RouteHandler, RouteReply, ServerIndication, ServerListenOptions, ServerOptions } from '../../server/types';
 import { createServer } from './engines';
 import { PendingReplies } from './pending';
 import type { NodeStatus } from './red-types';
@@ -78,6 +78,11 @@ export class ServerLink {
 
   get status(): NodeStatus {
     return this.shared.status;
+  }
+
+  /** The engine's counters while it runs (diagnostics and tests). */
+  counters(): ServerCounters | undefined {
+    return this.shared.engine?.counters();
   }
 
   addRoute(filter: RouteFilter, handler: RouteHandler): () => void {
