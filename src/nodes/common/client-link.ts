@@ -24,7 +24,10 @@ export function stateStatus(state: ClientState, error?: Error): NodeStatus {
 
 /** A socket error's code (ECONNREFUSED) is short and says enough; the message may not be. */
 function shortReason(error: Error): string {
-  const code = (error as Error & { code?: unknown }).code;
+  // The engine wraps socket errors (ConnectError, code EMODBUS_CONNECT); the socket's own code is in `cause`.
+  const cause = (error as Error & { cause?: unknown }).cause;
+  const inner = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
+  const code = typeof inner === 'string' ? inner : (error as Error & { code?: unknown }).code;
   return typeof code === 'string' ? code : 'node-red:common.status.disconnected';
 }
 

@@ -7,7 +7,7 @@
 import type { DoneFn, Node, NodeStatus } from './red-types';
 import { errorStatus, statusKey } from './status';
 
-export type ErrorKind = 'exception' | 'timeout' | 'queue-full' | 'bad-msg' | 'closed' | 'broadcast-read' | 'skipped' | 'error';
+export type ErrorKind = 'exception' | 'timeout' | 'queue-full' | 'bad-msg' | 'closed' | 'connection-lost' | 'unit-unavailable' | 'connect-failed' | 'broadcast-read' | 'skipped' | 'error';
 
 /** Plain details, safe to clone into a Catch node's msg. */
 export interface ErrorDetails {
@@ -35,6 +35,10 @@ const KIND_BY_CODE: Record<string, ErrorKind> = {
   EMODBUS_CODEC: 'bad-msg',
   EMODBUS_CLOSED: 'closed',
   EMODBUS_CONNECTION_CLOSED: 'closed',
+  EMODBUS_CONNECTION_LOST: 'connection-lost',
+  EMODBUS_UNIT_UNAVAILABLE: 'unit-unavailable',
+  EMODBUS_FLUSHED: 'closed',
+  EMODBUS_CONNECT: 'connect-failed',
   EMODBUS_BROADCAST_READ: 'broadcast-read',
 };
 
@@ -45,6 +49,10 @@ const KIND_BY_NAME: Record<string, ErrorKind> = {
   BadMessageError: 'bad-msg',
   CodecError: 'bad-msg',
   ConnectionClosedError: 'closed',
+  ConnectionLostError: 'connection-lost',
+  UnitUnavailableError: 'unit-unavailable',
+  RequestFlushedError: 'closed',
+  ConnectError: 'connect-failed',
   BroadcastReadError: 'broadcast-read',
 };
 
@@ -94,16 +102,23 @@ export const ERROR_STATUS_MS = 3000;
  */
 export class ErrorFunnel {
   private timer: NodeJS.Timeout | undefined;
+  private closed = false;
   constructor(private readonly node: Node, private readonly current: () => NodeStatus | undefined) {}
 
   fail(err: unknown, done: DoneFn): void {
     const nodeError = toNodeError(err);
+    if (this.closed && nodeError.cause.kind === 'closed') {
+      // The node closed its own link (redeploy): the msg ends here, and that is no failure.
+      done();
+      return;
+    }
     this.flash(errorStatus(shortStatus(nodeError.cause)));
     done(nodeError);
   }
 
   /** Show a status for a moment, then go back to the link status. */
   flash(status: NodeStatus): void {
+    if (this.closed) return;
     this.node.status(status);
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
@@ -118,6 +133,7 @@ export class ErrorFunnel {
   }
 
   close(): void {
+    this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }

@@ -37,6 +37,7 @@ export class ServerLink {
   /** Resolves with the bound address once listening (undefined if listening failed). */
   readonly bound: Promise<{ host?: string; port?: number; path?: string } | undefined>;
   private readonly shared: SharedLink<ModbusServerApi>;
+  private listening: Promise<unknown> | undefined;
   private markBound!: (b: { host?: string; port?: number; path?: string } | undefined) => void;
 
   constructor(readonly options: ServerLinkOptions, onError: (err: Error) => void) {
@@ -48,7 +49,9 @@ export class ServerLink {
         const onEngineError = (err: Error): void => onError(err);
         engine.on('error', onEngineError);
         report(linkStatus('connecting'));
-        engine.listen(options.listen).then(
+        const listening = engine.listen(options.listen);
+        this.listening = listening;
+        listening.then(
           (bound) => { report(linkStatus('listening', where(bound))); this.markBound(bound); },
           (err: unknown) => {
             report(linkStatus('failed', (err as { code?: string }).code ?? 'node-red:common.status.error'));
@@ -58,7 +61,11 @@ export class ServerLink {
         );
         return { engine, detach: () => (engine as unknown as { off?: (e: string, l: (err: Error) => void) => void }).off?.('error', onEngineError) };
       },
-      close: (engine) => engine.close(),
+      // A close while listen() is still opening the port must wait for it, or the port opens after the close and stays open.
+      close: async (engine) => {
+        await this.listening?.catch(() => undefined);
+        await engine.close();
+      },
     });
   }
 
