@@ -170,4 +170,16 @@ describe('full flows over TCP (real engines)', function () {
     for (const id of ['r1', 'r2']) assert.equal(statusArgs(node(id)).at(-1)?.fill, 'green', id);
     assert.equal(serverLinks.get('s1')?.counters()?.connections, 1, 'one TCP connection for both nodes');
   });
+
+  it('a refused connection shows on every user of the client, and a request fails to a Catch node', async () => {
+    // Nothing listens on `port`.
+    await helper.load(allNodes, onTab(client({ reconnectMin: 50, reconnectMax: 100 }), read('r1'), read('r2'), write('w1'), ...tail));
+    const caught = collect('caught');
+    for (const id of ['r1', 'r2', 'w1']) {
+      await waitFor(() => statusArgs(node(id)).some((st) => st.fill === 'red' && st.text === 'ECONNREFUSED'), `${id} shows ECONNREFUSED`, 5000);
+    }
+    node('w1').receive({ payload: 1 });
+    await waitFor(() => caught.length === 1, 'catch', 5000);
+    assert.equal((caught[0].error as { cause: { kind: string } }).cause.kind, 'connect-failed');
+  });
 });
