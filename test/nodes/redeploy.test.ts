@@ -58,7 +58,8 @@ describe('redeploy (real engines)', function () {
     await helper.unload();
     assert.equal(answered, 50);
     const after = await settled(baseline);
-    assert.deepEqual(after, baseline, 'no sockets, servers or timers left behind');
+    // Other suites' timers may expire meanwhile, so fewer is fine; one more of anything is a leak.
+    for (const k of OURS) assert.ok(after[k] <= baseline[k], `${k}: ${after[k]} after 50 deploys, ${baseline[k]} before`);
     assert.equal(await canBind(port), true, 'the server port binds again at once');
   });
 
