@@ -6,7 +6,7 @@ import { exchange, requestFacts, type Exchange } from './common/request-node';
 import { ErrorFunnel } from './common/errors';
 import { linkUser, reportNoConfig } from './common/flow-node';
 import { clientLinks } from './common/links';
-import { buildReadRequest, decodeReadResponse, readSettingsFrom } from './common/read-request';
+import { buildReadRequest, decodeReadResponse, readSettingsFrom, type ReadPlan } from './common/read-request';
 import type { DoneFn, Node, NodeAPI, NodeDef, NodeMessage, SendFn } from './common/red-types';
 import { intSetting } from './common/settings';
 
@@ -48,19 +48,18 @@ export = function register(RED: NodeAPI): void {
     let polling = false;
 
     function read(msg: NodeMessage, send: SendFn, done: DoneFn): Promise<void> {
-      let plan;
+      let plan: ReadPlan;
       try {
         plan = buildReadRequest(settings, msg.payload);
       } catch (err) {
         funnel.fail(err, done);
         return Promise.resolve();
       }
-      const p = plan;
-      return exchange(ex, msg, p.unitId, p.request, (response, responseTime) => {
+      return exchange(ex, msg, plan.unitId, plan.request, (response, responseTime) => {
         if (!response) throw new Error('no response to a read');
-        const result = decodeReadResponse(p, response);
+        const result = decodeReadResponse(plan, response);
         msg.payload = result.payload;
-        msg.modbus = { ...requestFacts(p.unitId, p.request), dataType: p.dataType, byteOrder: p.byteOrder, raw: result.raw, response, responseTime, connection: link.connection, skippedPolls };
+        msg.modbus = { ...requestFacts(plan.unitId, plan.request), dataType: plan.dataType, byteOrder: plan.byteOrder, raw: result.raw, response, responseTime, connection: link.connection, skippedPolls };
       }, send, done);
     }
 
