@@ -1,0 +1,57 @@
+/** umodbus-client editor settings → the client engine's options, checked at deploy. */
+import type { ClientOptions, ClientTransportOptions, SerialSettings } from '../../client/types';
+import { intSetting, stringSetting } from './settings';
+
+export interface ClientDefSettings {
+  transport?: unknown;
+  host?: unknown;
+  port?: unknown;
+  serialPath?: unknown;
+  baudRate?: unknown;
+  dataBits?: unknown;
+  parity?: unknown;
+  stopBits?: unknown;
+  timeout?: unknown;
+  retries?: unknown;
+  maxInFlight?: unknown;
+  queueLimit?: unknown;
+  reconnectMin?: unknown;
+  reconnectMax?: unknown;
+  turnaround?: unknown;
+}
+
+export function serialSettings(def: { serialPath?: unknown; baudRate?: unknown; dataBits?: unknown; parity?: unknown; stopBits?: unknown }): SerialSettings {
+  const path = stringSetting(def.serialPath, '');
+  if (path === '') throw new Error('no serial port set');
+  const parity = def.parity === 'even' || def.parity === 'odd' ? def.parity : 'none';
+  return {
+    path,
+    baudRate: intSetting(def.baudRate, 9600),
+    dataBits: intSetting(def.dataBits, 8) === 7 ? 7 : 8,
+    parity,
+    stopBits: intSetting(def.stopBits, 1) === 2 ? 2 : 1,
+  };
+}
+
+function transportFrom(def: ClientDefSettings): ClientTransportOptions {
+  const type = def.transport;
+  if (type === 'rtu' || type === 'ascii') return { type, ...serialSettings(def) };
+  const host = stringSetting(def.host, '127.0.0.1');
+  const port = intSetting(def.port, 502);
+  if (port < 1 || port > 65535) throw new Error(`port ${port} is outside 1..65535`);
+  if (type === 'rtu-tcp' || type === 'udp') return { type, host, port };
+  return { type: 'tcp', host, port };
+}
+
+export function clientOptionsFrom(def: ClientDefSettings): ClientOptions {
+  const min = Math.max(0, intSetting(def.reconnectMin, 100));
+  return {
+    transport: transportFrom(def),
+    timeout: Math.max(1, intSetting(def.timeout, 1000)),
+    retries: Math.max(0, intSetting(def.retries, 0)),
+    maxInFlight: Math.max(1, intSetting(def.maxInFlight, 1)),
+    queueLimit: Math.max(1, intSetting(def.queueLimit, 1000)),
+    reconnect: { minDelay: min, maxDelay: Math.max(min, intSetting(def.reconnectMax, 10000)) },
+    turnaroundDelay: Math.max(0, intSetting(def.turnaround, 100)),
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * The one error funnel: every failed request, bad msg, Modbus exception, timeout and queue
+ * overflow ends here. It shows the failure on the node's status for a moment and hands an Error
+ * to `done(err)` with the msg, so a Catch node sees it with `msg.error.code` set and the Modbus
+ * details in `msg.error.cause`.
+ */
+import type { DoneFn, Node, NodeStatus } from './red-types';
+import { errorStatus, statusKey } from './status';
+
+export type ErrorKind = 'exception' | 'timeout' | 'queue-full' | 'bad-msg' | 'closed' | 'connection-lost' | 'unit-unavailable' | 'connect-failed' | 'broadcast-read' | 'skipped' | 'error';
+
+/** Plain details, safe to clone into a Catch node's msg. */
+export interface ErrorDetails {
+  kind: ErrorKind;
+  code: string;
+  exceptionCode?: number;
+  exceptionName?: string;
+  functionCode?: number;
+}
+
+/** A msg the node cannot turn into a request (wrong types, out-of-range fields). */
+export class BadMessageError extends Error {
+  readonly code = 'EMODBUS_BAD_MSG';
+  constructor(message: string) {
+    super(message);
+    this.name = 'BadMessageError';
+  }
+}
+
+const KIND_BY_CODE: Record<string, ErrorKind> = {
+  EMODBUS_EXCEPTION: 'exception',
+  EMODBUS_TIMEOUT: 'timeout',
+  EMODBUS_QUEUE_FULL: 'queue-full',
+  EMODBUS_BAD_MSG: 'bad-msg',
+  EMODBUS_CODEC: 'bad-msg',
+  EMODBUS_CLOSED: 'closed',
+  EMODBUS_CONNECTION_CLOSED: 'closed',
+  EMODBUS_CONNECTION_LOST: 'connection-lost',
+  EMODBUS_UNIT_UNAVAILABLE: 'unit-unavailable',
+  EMODBUS_FLUSHED: 'closed',
+  EMODBUS_CONNECT: 'connect-failed',
+  EMODBUS_BROADCAST_READ: 'broadcast-read',
+};
+
+const KIND_BY_NAME: Record<string, ErrorKind> = {
+  ModbusExceptionError: 'exception',
+  TimeoutError: 'timeout',
+  QueueFullError: 'queue-full',
+  BadMessageError: 'bad-msg',
+  CodecError: 'bad-msg',
+  ConnectionClosedError: 'closed',
+  ConnectionLostError: 'connection-lost',
+  UnitUnavailableError: 'unit-unavailable',
+  RequestFlushedError: 'closed',
+  ConnectError: 'connect-failed',
+  BroadcastReadError: 'broadcast-read',
+};
+
+function field(err: object, key: string): unknown {
+  return (err as Record<string, unknown>)[key];
+}
+
+/** What went wrong, as plain data; by error name first, then code, because the engines' codes may vary. */
+export function describeError(err: unknown): ErrorDetails {
+  if (!(err instanceof Error)) return { kind: 'error', code: 'EMODBUS_ERROR' };
+  const code = typeof field(err, 'code') === 'string' ? (field(err, 'code') as string) : 'EMODBUS_ERROR';
+  const kind = KIND_BY_NAME[err.name] ?? KIND_BY_CODE[code] ?? 'error';
+  const details: ErrorDetails = { kind, code };
+  const exceptionCode = field(err, 'exceptionCode');
+  if (kind === 'exception' && typeof exceptionCode === 'number') {
+    details.exceptionCode = exceptionCode;
+    const name = field(err, 'exceptionName');
+    if (typeof name === 'string') details.exceptionName = name;
+    const fc = field(err, 'functionCode');
+    if (typeof fc === 'number') details.functionCode = fc;
+  }
+  return details;
+}
+
+/** The Error handed to done(): own `code` and `cause`, the two fields Node-RED copies to msg.error. */
+export function toNodeError(err: unknown): Error & { code: string; cause: ErrorDetails } {
+  const details = describeError(err);
+  const message = err instanceof Error ? err.message : String(err);
+  const out = new Error(message, { cause: details }) as Error & { code: string; cause: ErrorDetails };
+  out.name = err instanceof Error ? err.name : 'Error';
+  out.code = details.code;
+  return out;
+}
+
+/** Short status text per kind: an exception shows its number, the rest a translated word. */
+export function shortStatus(details: ErrorDetails): string {
+  if (details.kind === 'exception' && details.exceptionCode !== undefined) return `exception ${details.exceptionCode}`;
+  return statusKey(details.kind);
+}
+
+/** How long a failure stays on the status before the link status comes back. */
+export const ERROR_STATUS_MS = 3000;
+
+/**
+ * Per node: fail() shows the error and finishes the msg with it; after ERROR_STATUS_MS the status
+ * returns to what `current()` says. close() clears the timer.
+ */
+export class ErrorFunnel {
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  constructor(private readonly node: Node, private readonly current: () => NodeStatus | undefined) {}
+
+  fail(err: unknown, done: DoneFn): void {
+    const nodeError = toNodeError(err);
+    if (this.closed && nodeError.cause.kind === 'closed') {
+      // The node closed its own link (redeploy): the msg ends here, and that is no failure.
+      done();
+      return;
+    }
+    this.flash(errorStatus(shortStatus(nodeError.cause)));
+    done(nodeError);
+  }
+
+  /** Show a status for a moment, then go back to the link status. */
+  flash(status: NodeStatus): void {
+    if (this.closed) return;
+    this.node.status(status);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.node.status(this.current() ?? {});
+    }, ERROR_STATUS_MS);
+  }
+
+  /** True while a failure is on show, so link status changes do not hide it at once. */
+  get showing(): boolean {
+    return this.timer !== undefined;
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,20 @@
+/** umodbus-server-route editor settings → the engine's route filter; empty means "any". */
+import type { RouteFilter } from '../../server/types';
+import { intListSetting, intSetting } from './settings';
+
+export function routeFilterFrom(def: { unitIds?: unknown; functionCodes?: unknown; addressStart?: unknown; addressEnd?: unknown }): RouteFilter {
+  const filter: RouteFilter = {};
+  const unitIds = intListSetting(def.unitIds, 0, 255);
+  if (unitIds) filter.unitIds = unitIds;
+  const functionCodes = intListSetting(def.functionCodes, 1, 127);
+  if (functionCodes) filter.functionCodes = functionCodes;
+  const hasStart = def.addressStart !== undefined && def.addressStart !== '';
+  const hasEnd = def.addressEnd !== undefined && def.addressEnd !== '';
+  if (hasStart || hasEnd) {
+    const start = intSetting(def.addressStart, 0);
+    const end = intSetting(def.addressEnd, 0xffff);
+    if (start < 0 || end > 0xffff || start > end) throw new Error(`address range ${start}..${end} is not inside 0..65535`);
+    filter.addressRange = { start, end };
+  }
+  return filter;
+}

@@ -1,0 +1,112 @@
+/**
+ * The server config node's engine: it listens from deploy on (the memory map answers with no
+ * flow nodes at all), route nodes add routes and see the server's status, and replies from the
+ * flow are matched here by request id, each with its own timer.
+ */
+import type { ModbusServerApi, RouteFilter, ServerCounters, RouteHandler, RouteReply, ServerIndication, ServerListenOptions, ServerOptions } from '../../server/types';
+import { createServer } from './engines';
+import { PendingReplies } from './pending';
+import type { NodeStatus } from './red-types';
+import type { RouteCodec } from './route-mapping';
+import { SharedLink, type LinkUser } from './shared-link';
+import { linkStatus } from './status';
+
+/** What a pending request remembers: the route node that sent it and how it decodes values. */
+export interface PendingRequest {
+  route: string;
+  indication: ServerIndication;
+  codec: RouteCodec;
+}
+
+export interface ServerLinkOptions {
+  server: ServerOptions;
+  listen: ServerListenOptions;
+  /** How long the flow has to reply, ms. */
+  replyTimeout: number;
+  /** What goes out when the flow is late. */
+  timeoutReply: RouteReply;
+}
+
+/** Short text for where the server listens, e.g. ":5020" or "/dev/ttyUSB0". */
+function where(bound: { host?: string; port?: number; path?: string }): string {
+  return bound.path ?? `${bound.host ?? ''}:${bound.port ?? ''}`;
+}
+
+export class ServerLink {
+  readonly pending = new PendingReplies<RouteReply, PendingRequest>();
+  /** Resolves with the bound address once listening (undefined if listening failed). */
+  readonly bound: Promise<{ host?: string; port?: number; path?: string } | undefined>;
+  private readonly shared: SharedLink<ModbusServerApi>;
+  private listening: Promise<unknown> | undefined;
+  private markBound!: (b: { host?: string; port?: number; path?: string } | undefined) => void;
+
+  constructor(readonly options: ServerLinkOptions, onError: (err: Error) => void) {
+    this.bound = new Promise((resolve) => { this.markBound = resolve; });
+    this.shared = new SharedLink<ModbusServerApi>({
+      open: (report) => {
+        // The engine's own route timeout is only a backstop: the node's timer answers first.
+        const engine = createServer({ ...options.server, routeTimeout: options.replyTimeout + 1000 });
+        const onEngineError = (err: Error): void => onError(err);
+        engine.on('error', onEngineError);
+        report(linkStatus('connecting'));
+        const listening = engine.listen(options.listen);
+        this.listening = listening;
+        listening.then(
+          (bound) => { report(linkStatus('listening', where(bound))); this.markBound(bound); },
+          (err: unknown) => {
+            report(linkStatus('failed', (err as { code?: string }).code ?? 'node-red:common.status.error'));
+            this.markBound(undefined);
+            onError(err instanceof Error ? err : new Error(String(err)));
+          },
+        );
+        return { engine, detach: () => (engine as unknown as { off?: (e: string, l: (err: Error) => void) => void }).off?.('error', onEngineError) };
+      },
+      // A close while listen() is still opening the port must wait for it, or the port opens after the close and stays open.
+      close: async (engine) => {
+        await this.listening?.catch(() => undefined);
+        await engine.close();
+      },
+    });
+  }
+
+  /** Listen now. */
+  start(): void {
+    this.shared.ensureOpen();
+  }
+
+  register(user: LinkUser): void {
+    this.shared.register(user);
+  }
+
+  /** Route nodes never stop the server: it lives as long as its config node. */
+  deregister(user: LinkUser): Promise<void> {
+    return this.shared.deregister(user, false);
+  }
+
+  get status(): NodeStatus {
+    return this.shared.status;
+  }
+
+  /** The engine's counters while it runs (diagnostics and tests). */
+  counters(): ServerCounters | undefined {
+    return this.shared.engine?.counters();
+  }
+
+  addRoute(filter: RouteFilter, handler: RouteHandler): () => void {
+    return this.shared.ensureOpen().addRoute(filter, handler);
+  }
+
+  /** Wait for the flow's reply to `indication`, or time out with the server's timeout reply. */
+  waitForReply(request: PendingRequest, onTimeout: (request: PendingRequest) => void): Promise<RouteReply> {
+    return this.pending.wait(request.indication.id, this.options.replyTimeout, request, (r) => {
+      onTimeout(r);
+      return this.options.timeoutReply;
+    });
+  }
+
+  /** Clear every pending timer (their requests get the timeout reply), then release the port. */
+  async close(): Promise<void> {
+    this.pending.clear(this.options.timeoutReply);
+    await this.shared.close();
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * umodbus-server-route: requests to a umodbus-server that match this node's filter go out as
+ * msgs; a reply msg coming back to any route node of the same server answers the request it
+ * names in msg.modbus. Like link call: a pending entry and a timer per request, first reply
+ * wins, a late reply warns, and no reply in time sends the server's timeout reply and raises
+ * node.error with the msg.
+ */
+import type { ServerIndication } from '../server/types';
+import { BadMessageError, ErrorFunnel } from './common/errors';
+import { linkUser, reportNoConfig } from './common/flow-node';
+import { serverLinks } from './common/links';
+import type { Node, NodeAPI, NodeDef, NodeMessage } from './common/red-types';
+import { routeFilterFrom } from './common/route-filter';
+import { indicationPayload, replyFromPayload, type RouteCodec, type RouteCorrelation } from './common/route-mapping';
+import type { PendingRequest } from './common/server-link';
+import { byteOrderSetting, dataTypeSetting } from './common/settings';
+import { isPlainObject } from './common/values';
+
+interface RouteDef extends NodeDef {
+  server?: string;
+  unitIds?: unknown;
+  functionCodes?: unknown;
+  addressStart?: unknown;
+  addressEnd?: unknown;
+  dataType?: unknown;
+  byteOrder?: unknown;
+}
+
+/** A route timeout as an Error a Catch node can tell apart. */
+class RouteTimeoutError extends Error {
+  readonly code = 'EMODBUS_TIMEOUT';
+  constructor(message: string) {
+    super(message);
+    this.name = 'TimeoutError';
+  }
+}
+
+export = function register(RED: NodeAPI): void {
+  function UmodbusServerRouteNode(this: Node, def: RouteDef): void {
+    RED.nodes.createNode(this, def);
+    startRoute(this, def);
+  }
+
+  function startRoute(node: Node, def: RouteDef): void {
+    const link = serverLinks.get(def.server);
+    if (!link || def.server === undefined) {
+      reportNoConfig(node, 'umodbus-server');
+      node.on('input', (_msg, _send, done) => done(new Error('no umodbus-server configured')));
+      return;
+    }
+    const serverId = def.server;
+    const codec: RouteCodec = { dataType: dataTypeSetting(def.dataType), byteOrder: byteOrderSetting(def.byteOrder) };
+    const funnel = new ErrorFunnel(node, () => link.status);
+    const user = linkUser(node);
+    let filter;
+    try {
+      filter = routeFilterFrom(def);
+    } catch (err) {
+      node.error(`invalid settings: ${(err as Error).message}`);
+      return;
+    }
+    link.register(user);
+
+    const removeRoute = link.addRoute(filter, (indication: ServerIndication) => {
+      const correlation: RouteCorrelation = {
+        server: serverId, id: indication.id, route: node.id, unitId: indication.unitId, fc: indication.fc,
+        transactionId: indication.transactionId, remote: { ...indication.remote },
+      };
+      const msg: NodeMessage = { topic: `${indication.unitId}/${indication.fc}`, payload: indicationPayload(indication, codec), modbus: correlation };
+      const pending: PendingRequest = { route: node.id, indication, codec };
+      const reply = link.waitForReply(pending, () => {
+        const err = new RouteTimeoutError(`no reply from the flow within ${link.options.replyTimeout} ms for request ${indication.id}`);
+        funnel.fail(err, (e) => { if (e) node.error(e, msg); });
+      });
+      node.send(msg);
+      return reply;
+    });
+
+    node.on('input', (msg, _send, done) => {
+      const m = msg.modbus;
+      if (!isPlainObject(m) || typeof m.id !== 'string') {
+        funnel.fail(new BadMessageError('a reply needs msg.modbus from a umodbus-server-route msg'), done);
+        return;
+      }
+      if (m.server !== serverId) {
+        funnel.fail(new BadMessageError(`msg.modbus.server ${String(m.server)} is not this node's server`), done);
+        return;
+      }
+      const pending = link.pending.context(m.id);
+      if (!pending) {
+        node.warn(`reply to request ${m.id} came too late or twice; the first reply or the timeout already answered it`);
+        done();
+        return;
+      }
+      try {
+        link.pending.settle(m.id, replyFromPayload(msg.payload, pending.indication, pending.codec));
+      } catch (err) {
+        // A reply the server cannot send still answers the request, with exception 04, so the client is not left waiting.
+        link.pending.settle(m.id, { exception: 4 });
+        funnel.fail(err, done);
+        return;
+      }
+      done();
+    });
+
+    node.on('close', (_removed, done) => {
+      removeRoute();
+      funnel.close();
+      link.pending.clearWhere((p) => p.route === node.id, link.options.timeoutReply);
+      link.deregister(user).then(done, done);
+    });
+  }
+  RED.nodes.registerType('umodbus-server-route', UmodbusServerRouteNode);
+};
