@@ -4,22 +4,20 @@
  */
 import type { ClientOptions, ModbusClientApi } from '../../client/types';
 import type { ModbusServerApi, ServerOptions } from '../../server/types';
+import { ModbusClient } from '../../client/client';
+import { ModbusServer } from '../../server/server';
 
 export interface EngineFactory {
   createClient(options: ClientOptions): ModbusClientApi;
   createServer(options: ServerOptions): ModbusServerApi;
 }
 
-const unavailable: EngineFactory = {
-  createClient() {
-    throw new Error('the Modbus client engine is not part of this build');
-  },
-  createServer() {
-    throw new Error('the Modbus server engine is not part of this build');
-  },
+const real: EngineFactory = {
+  createClient: (options) => new ModbusClient(options),
+  createServer: (options) => new ModbusServer(options),
 };
 
-let factory: EngineFactory = unavailable;
+let factory: EngineFactory = real;
 
 export function createClient(options: ClientOptions): ModbusClientApi {
   return factory.createClient(options);
