@@ -9,7 +9,8 @@ export class Pending {
   next: Pending | undefined = undefined;
   /** Transaction id it went out with (0 on a bus); -1 while not on the wire. */
   tid = -1;
-  timer: NodeJS.Timeout | undefined = undefined;
+  /** performance.now() by which its response must have come; set when it is sent. */
+  deadline = 0;
   settled = false;
 
   constructor(
