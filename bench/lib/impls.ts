@@ -74,7 +74,6 @@ export async function connectClient(impl: ClientImpl, host: string, port: number
       const Ctor = found.ctor as ClientCtor;
       const c = new Ctor({ transport: { type: 'tcp', host, port }, maxInFlight: inFlight, timeout: 5000, queueLimit: Math.max(1000, inFlight * 2) });
       await c.connect();
-      // Typed as the union request: ResponseFor<{ fc: 3 }> is never (the response type has fc 3 | 4).
       return {
         read: async (address, quantity) => {
           const req: ReadRegistersRequest = { fc: 0x03, address, quantity };

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import {
   CodecError, ModbusExceptionError, WRITE_FUNCTION_CODES, decodeResponse, encodeRequest,
-  type Deframer, type Frame, type Framing, type ModbusRequest, type ResponseFor,
+  type Deframer, type Frame, type Framing, type ModbusRequest,
 } from '../codec';
 import { ConnectError } from '../transport/errors';
 import { Transport } from '../transport/transport';
@@ -13,7 +13,7 @@ import {
 import { createMedium } from './medium';
 import { ModbusMethods } from './methods';
 import { FairQueue, Pending } from './queue';
-import type { ClientCounters, ClientOptions, ClientState, ModbusClientApi, RequestOptions } from './types';
+import type { ClientCounters, ClientOptions, ClientState, ConfirmationFor, ModbusClientApi, RequestOptions } from './types';
 
 /** FC 23 writes, but it also reads, so a broadcast of it would wait for nothing: refused like reads. */
 const BROADCASTABLE: ReadonlySet<number> = new Set([...WRITE_FUNCTION_CODES].filter((fc) => fc !== 0x17));
@@ -136,7 +136,7 @@ export class ModbusClient extends ModbusMethods implements ModbusClientApi {
    * Send one request to `unitId` and resolve with its typed response. Unit 0 broadcasts a
    * write and resolves with undefined once it is sent; a read to unit 0 is refused.
    */
-  request<R extends ModbusRequest>(unitId: number, req: R, options?: RequestOptions): Promise<ResponseFor<R>> {
+  request<R extends ModbusRequest>(unitId: number, req: R, options?: RequestOptions): Promise<ConfirmationFor<R>> {
     if (this.closed) return Promise.reject(new ConnectionClosedError());
     if (!Number.isInteger(unitId) || unitId < 0 || unitId > 255) {
       return Promise.reject(new CodecError('limit', `unit id ${unitId} is not an integer in 0..255`));
@@ -158,7 +158,7 @@ export class ModbusClient extends ModbusMethods implements ModbusClientApi {
     const retries = options?.retries ?? (WRITE_FUNCTION_CODES.has(req.fc) ? this.writeRetries : this.readRetries);
     const unit = this.queue.unit(unitId);
     this.c.requests++;
-    return new Promise<ResponseFor<R>>((resolve, reject) => {
+    return new Promise<ConfirmationFor<R>>((resolve, reject) => {
       this.queue.push(new Pending(unit, req, adu, timeout, retries, resolve, reject));
       if (t.state === 'connected') this.pump();
       else if (t.state === 'idle') t.connect().catch(noop); // a failure rejects the queue through onLinkState

@@ -3,10 +3,10 @@ import type {
   DiagnosticsResponse, FileRecordReference, FileRecordWrite, GetCommEventCounterResponse, GetCommEventLogResponse,
   MaskWriteRegisterResponse, ModbusRequest, ReadBitsResponse, ReadDeviceIdCode, ReadDeviceIdentificationResponse,
   ReadExceptionStatusResponse, ReadFifoQueueResponse, ReadFileRecordResponse, ReadRegistersResponse,
-  ReadWriteMultipleRegistersResponse, ReportServerIdResponse, ResponseFor, WriteFileRecordResponse,
+  ReadWriteMultipleRegistersResponse, ReportServerIdResponse, WriteFileRecordResponse,
   WriteMultipleCoilsResponse, WriteMultipleRegistersResponse, WriteSingleCoilResponse, WriteSingleRegisterResponse,
 } from '../codec';
-import type { ClientState, RequestOptions } from './types';
+import type { ClientState, ConfirmationFor, RequestOptions } from './types';
 
 /**
  * One typed method per function code the codec knows, each a thin wrapper over request().
@@ -35,7 +35,7 @@ export abstract class ModbusMethods extends EventEmitter {
     return super.off(event, listener as (...args: unknown[]) => void);
   }
 
-  abstract request<R extends ModbusRequest>(unitId: number, req: R, options?: RequestOptions): Promise<ResponseFor<R>>;
+  abstract request<R extends ModbusRequest>(unitId: number, req: R, options?: RequestOptions): Promise<ConfirmationFor<R>>;
 
   /** FC 1. */
   readCoils(unitId: number, address: number, quantity: number, options?: RequestOptions): Promise<ReadBitsResponse> {

@@ -2,7 +2,10 @@
  * The client engine's public contract. The Node-RED layer and the CLI code against this file;
  * the engine may add to it but not change what is here.
  */
-import type { ModbusRequest, ResponseFor } from '../codec';
+import type { BroadcastFc, ModbusRequest, ResponseFor } from '../codec';
+
+/** What `request()` resolves with: the response, or for a write that may go to unit 0 (broadcast) also undefined. */
+export type ConfirmationFor<R extends ModbusRequest> = R extends { fc: BroadcastFc } ? ResponseFor<R> | undefined : ResponseFor<R>;
 
 /** Serial line settings shared by RTU and ASCII. */
 export interface SerialSettings {
@@ -80,7 +83,7 @@ export interface ModbusClientApi {
   /** Ends every pending request with ConnectionClosedError and releases every handle, within ~2 s. */
   close(): Promise<void>;
   /** The one entry every typed method goes through. Unit id 0 broadcasts writes and resolves with undefined. */
-  request<R extends ModbusRequest>(unitId: number, req: R, options?: RequestOptions): Promise<ResponseFor<R>>;
+  request<R extends ModbusRequest>(unitId: number, req: R, options?: RequestOptions): Promise<ConfirmationFor<R>>;
   counters(): ClientCounters;
   on(event: 'state', listener: (state: ClientState, error?: Error) => void): this;
   on(event: 'connecting' | 'connected', listener: () => void): this;

@@ -104,5 +104,13 @@ export type ModbusResponse =
 /** An exception response: function code with 0x80 removed, and the exception code. */
 export interface ExceptionResponse { fc: number; exception: true; exceptionCode: number }
 
-/** The response type that answers request type `R`. */
-export type ResponseFor<R extends { fc: number }> = Extract<ModbusResponse, { fc: R['fc'] }>;
+/**
+ * The response type that answers request type `R`: every response whose function code can be
+ * the request's (so `{ fc: 3 }` gets ReadRegistersResponse, whose fc is 3 | 4).
+ */
+export type ResponseFor<R extends { fc: number }> = ModbusResponse extends infer T
+  ? T extends { fc: infer F } ? ([F & R['fc']] extends [never] ? never : T) : never
+  : never;
+
+/** Function codes that may be broadcast to unit 0: the writes that return no data. */
+export type BroadcastFc = 0x05 | 0x06 | 0x0f | 0x10 | 0x15 | 0x16;

@@ -4,7 +4,11 @@ import {
   BroadcastReadError, ConnectError, ConnectionClosedError, ConnectionLostError, ModbusClient, QueueFullError, TimeoutError,
   UnitUnavailableError,
 } from '../../src/client';
+import type { ConfirmationFor } from '../../src/client';
+import type { ResponseFor, WriteSingleRegisterRequest } from '../../src/codec';
 import { FakeServer } from './fixtures/fake-server';
+
+type IsNever<T> = [T] extends [never] ? true : false;
 import { delay, leakedSince, outcome, resources, until } from './fixtures/leaks';
 
 export function tcpClient(port: number, extra: Partial<ConstructorParameters<typeof ModbusClient>[0]> = {}): ModbusClient {
@@ -46,6 +50,20 @@ describe('ModbusClient over TCP', () => {
     assert.equal(n.responses, 12);
     assert.equal(n.timeouts, 0);
     assert.ok(n.bytesIn > 0 && n.bytesOut > 0);
+  });
+
+  it('types request() by the request literal: reads get their response, broadcastable writes may be undefined', async () => {
+    const c = (client = tcpClient(server.port));
+    // These do not compile if ResponseFor/ConfirmationFor regress (never would be assignable to anything).
+    const fc3IsTyped: IsNever<ResponseFor<{ fc: 3 }>> = false;
+    const fc6IsTyped: IsNever<Exclude<ConfirmationFor<WriteSingleRegisterRequest>, undefined>> = false;
+    assert.equal(fc3IsTyped || fc6IsTyped, false);
+    const regs: { values: number[] } = await c.request(1, { fc: 0x03, address: 2, quantity: 2 });
+    assert.deepEqual(regs.values, [20, 30]);
+    const ack: { fc: number } | undefined = await c.request(1, { fc: 0x06, address: 7, value: 5 });
+    assert.deepEqual(ack, { fc: 6, address: 7, value: 5 });
+    const none = await c.request(0, { fc: 0x06, address: 7, value: 6 });
+    assert.equal(none, undefined);
   });
 
   it('serves every other function code the codec knows through its typed method', async () => {
