@@ -50,12 +50,13 @@ function ours(framing: Framing, n: number): () => void {
     server.push(reqAdu);
     const r = server.next();
     if (r.type !== 'frame') throw new Error('server did not deframe the request');
-    const got = decodeRequest(r.frame.pdu);
+    const fr = r.frame;
+    const got = decodeRequest(fr.data, fr.start, fr.end);
     if (got.fc !== 3 || 'unknown' in got) throw new Error('server decoded another request');
     const resAdu = encodeResponseAdu(framing, r.frame.unitId, r.frame.transactionId, { fc: 3, values });
     // client
     const f = framing.unwrap(resAdu);
-    const res = decodeResponse(f.pdu, 0, f.pdu.length, req);
+    const res = decodeResponse(f.data, f.start, f.end, req);
     if ('exception' in res) throw new Error('exception');
     sink += res.values[n - 1] + f.transactionId;
   };

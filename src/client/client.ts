@@ -316,7 +316,7 @@ export class ModbusClient extends ModbusMethods implements ModbusClientApi {
     }
     let res;
     try {
-      res = decodeResponse(f.pdu, 0, f.pdu.length, p.req);
+      res = decodeResponse(f.data, f.start, f.end, p.req);
     } catch (e) {
       // On a bus, a response for another function code is most likely a late answer to an
       // earlier request of the same unit: drop it and keep waiting. With transaction ids it is ours.

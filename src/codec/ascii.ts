@@ -1,5 +1,5 @@
 import { CodecError, dataError } from './errors';
-import { ByteQueue, INCOMPLETE, checkUnitId, type DeframeResult, type Deframer, type Frame, type Framing } from './framing';
+import { ByteQueue, Frame, INCOMPLETE, checkUnitId, type DeframeResult, type Deframer, type Framing } from './framing';
 import { lrc } from './lrc';
 
 /** ':' + 2 × (address + 253-byte PDU + LRC) + CR LF (serial line spec, section 2.5.2.1). */
@@ -29,7 +29,7 @@ function parseBody(b: Uint8Array, start: number, end: number): Frame {
   }
   const expected = lrc(bytes, 0, bytes.length - 1);
   if (bytes[bytes.length - 1] !== expected) throw dataError('framing', `ASCII LRC 0x${bytes[bytes.length - 1].toString(16)} should be 0x${expected.toString(16)}`);
-  return { unitId: bytes[0], transactionId: 0, pdu: bytes.subarray(1, bytes.length - 1) };
+  return new Frame(bytes[0], 0, bytes, 1, bytes.length - 1);
 }
 
 /**

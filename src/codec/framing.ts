@@ -1,11 +1,29 @@
 import { CodecError } from './errors';
 
-/** One ADU taken apart: the unit id, the MBAP transaction id (0 on serial lines) and the PDU. */
-export interface Frame {
-  unitId: number;
-  transactionId: number;
-  /** A view into the received bytes: copy it before the next push if you keep it. */
-  pdu: Buffer;
+/**
+ * One ADU taken apart: the unit id, the MBAP transaction id (0 on serial lines) and where the PDU
+ * lies in the received bytes, `data[start..end)`. The decoders take those offsets directly:
+ * a Buffer view per frame would cost more than the rest of deframing it.
+ * The bytes are the deframer's or the caller's: copy them before the next push if you keep them.
+ */
+export class Frame {
+  constructor(
+    readonly unitId: number,
+    readonly transactionId: number,
+    readonly data: Buffer,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  /** Wrap a PDU held in a Buffer of its own. */
+  static of(unitId: number, transactionId: number, pdu: Buffer): Frame {
+    return new Frame(unitId, transactionId, pdu, 0, pdu.length);
+  }
+
+  /** The PDU as a Buffer view (allocates one; the hot paths use data, start and end). */
+  get pdu(): Buffer {
+    return this.data.subarray(this.start, this.end);
+  }
 }
 
 /** What a deframer has found in the bytes pushed so far. Never an ambiguous null. */

@@ -1,5 +1,5 @@
 import { dataError } from './errors';
-import { ByteQueue, INCOMPLETE, asBuffer, checkUnitId, type DeframeResult, type Deframer, type Frame, type Framing } from './framing';
+import { ByteQueue, Frame, INCOMPLETE, asBuffer, checkUnitId, type DeframeResult, type Deframer, type Framing } from './framing';
 
 /** MBAP header: transaction id, protocol id, length, unit id (TCP guide, section 3.1.3). */
 export const MBAP_HEADER_LENGTH = 7;
@@ -57,11 +57,7 @@ class MbapDeframer implements Deframer {
       q.retain();
       return INCOMPLETE;
     }
-    const frame: Frame = {
-      unitId: b[o + 6],
-      transactionId: (b[o] << 8) | b[o + 1],
-      pdu: b.subarray(o + MBAP_HEADER_LENGTH, o + total),
-    };
+    const frame = new Frame(b[o + 6], (b[o] << 8) | b[o + 1], b, o + MBAP_HEADER_LENGTH, o + total);
     q.consume(total);
     return { type: 'frame', frame };
   }
@@ -97,7 +93,7 @@ export const mbap: Framing = {
     const total = 6 + ((adu[4] << 8) | adu[5]);
     if (total !== adu.length) throw dataError('framing', `MBAP length says ${total} bytes, ADU has ${adu.length}`);
     const b = asBuffer(adu);
-    return { unitId: b[6], transactionId: (b[0] << 8) | b[1], pdu: b.subarray(MBAP_HEADER_LENGTH) };
+    return new Frame(b[6], (b[0] << 8) | b[1], b, MBAP_HEADER_LENGTH, b.length);
   },
   createDeframer() {
     return new MbapDeframer();

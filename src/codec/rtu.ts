@@ -1,6 +1,6 @@
 import { crc16, crc16Step } from './crc';
 import { dataError } from './errors';
-import { ByteQueue, INCOMPLETE, asBuffer, checkUnitId, type DeframeResult, type Deframer, type Framing, type Role } from './framing';
+import { ByteQueue, Frame, INCOMPLETE, asBuffer, checkUnitId, type DeframeResult, type Deframer, type Framing, type Role } from './framing';
 import { BY_CRC, INVALID, NEED_MORE, rtuAduLength } from './rtu-length';
 
 /** Address + 253-byte PDU + CRC (serial line spec, section 2.5.1.1). */
@@ -141,7 +141,7 @@ class RtuDeframer implements Deframer {
     const q = this.q;
     const b = q.buf;
     const o = q.off;
-    const frame = { unitId: b[o], transactionId: 0, pdu: b.subarray(o + 1, o + len - 2) };
+    const frame = new Frame(b[o], 0, b, o + 1, o + len - 2);
     q.consume(len);
     return { type: 'frame', frame };
   }
@@ -172,7 +172,7 @@ export const rtu: Framing = {
     }
     if (!crcOk(adu, 0, adu.length)) throw dataError('framing', 'RTU CRC mismatch');
     const b = asBuffer(adu);
-    return { unitId: b[0], transactionId: 0, pdu: b.subarray(1, b.length - 2) };
+    return new Frame(b[0], 0, b, 1, b.length - 2);
   },
   createDeframer(role) {
     return new RtuDeframer(role);

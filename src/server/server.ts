@@ -170,14 +170,14 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
 
     let decoded: ModbusRequest | UnknownRequest;
     try {
-      decoded = decodeRequest(frame.pdu);
+      decoded = decodeRequest(frame.data, frame.start, frame.end);
     } catch (err) {
       const code = err instanceof CodecError ? err.exceptionCode : undefined;
       if (code === undefined) {
         this.counts.malformed++;
         return null;
       }
-      return this.answer(link, frame, frame.pdu[0], broadcast || diag.listenOnly ? null : code);
+      return this.answer(link, frame, frame.data[frame.start], broadcast || diag.listenOnly ? null : code);
     }
     const fc = decoded.fc;
     if (this.listenerCount('request') > 0) this.emitRequest(frame, link, decoded, broadcast);

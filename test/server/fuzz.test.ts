@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { decodeResponse, mbap, rtu, type Frame } from '../../src/codec';
+import { decodeResponse, mbap, rtu, Frame } from '../../src/codec';
 import { ModbusServer } from '../../src/server';
 import type { Link } from '../../src/server/link';
 import { RawClient, startTcpServer } from './helpers';
@@ -19,7 +19,7 @@ describe('server fuzz', () => {
       const link: Link = { framing, broadcast: framing === rtu, remote: { address: '127.0.0.1', port: 1 } };
       fc.assert(fc.property(pduArb, fc.constantFrom(0, 1, 9, 255), (pdu, unitId) => {
         server.diagnostics.listenOnly = false; // a random FC 8/04 must not silence the rest
-        const frame: Frame = { unitId, transactionId: 0x1234, pdu };
+        const frame = Frame.of(unitId, 0x1234, pdu);
         const answer = server.handleFrame(frame, link);
         assert.ok(!(answer instanceof Promise), 'no route here is asynchronous');
         if (answer === null) return;
