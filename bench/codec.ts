@@ -11,7 +11,9 @@
  */
 import { createRequire } from 'node:module';
 import { availableParallelism, loadavg } from 'node:os';
-import { crc16, decodeRequest, decodeResponse, encodeRequestAdu, encodeResponseAdu, mbap, rtu, type Framing, type ReadRegistersRequest } from '../src/codec';
+import {
+  crc16, decodeRequest, decodeResponse, encodeRequestAdu, encodeRequestAduInto, encodeResponseAdu, encodeResponseAduInto, mbap, rtu, type Framing, type ReadRegistersRequest,
+} from '../src/codec';
 import ReadHoldingRegistersRequestBody from 'jsmodbus/dist/request/read-holding-registers';
 import ReadHoldingRegistersResponseBody from 'jsmodbus/dist/response/read-holding-registers';
 import ModbusTCPRequest from 'jsmodbus/dist/tcp-request';
@@ -31,7 +33,8 @@ const BATCH = 100;
 /** Defeats dead-code elimination: every case folds its results in here. */
 let sink = 0;
 
-interface Case { name: string; op: () => void }
+/** `vs`: the index of the case this one's ratio is taken against. */
+interface Case { name: string; op: () => void; vs?: number }
 
 function registerValues(n: number): number[] {
   return Array.from({ length: n }, (_, i) => (i * 257 + 11) & 0xffff);
@@ -59,6 +62,38 @@ function ours(framing: Framing, n: number): () => void {
     const res = decodeResponse(f.data, f.start, f.end, req);
     if ('exception' in res) throw new Error('exception');
     sink += res.values[n - 1] + f.transactionId;
+  };
+}
+
+/**
+ * The same transaction through the encode-into API: each side owns one buffer and reuses it, as a
+ * transport with its own write buffer would, so no ADU is allocated.
+ */
+function oursInto(framing: Framing, n: number): () => void {
+  const req: ReadRegistersRequest = { fc: 3, address: START_ADDRESS, quantity: n };
+  const res = { fc: 3 as const, values: registerValues(n) };
+  const server = framing.createDeframer('indication');
+  // Sized to the ADUs, so each buffer stands for the chunk the other side's socket would deliver.
+  const clientOut = Buffer.allocUnsafe(encodeRequestAdu(framing, 1, 0, req).length);
+  const serverOut = Buffer.allocUnsafe(encodeResponseAdu(framing, 1, 0, res).length);
+  let tid = 0;
+  return () => {
+    tid = (tid + 1) & 0xffff;
+    // client
+    encodeRequestAduInto(framing, clientOut, 0, 1, tid, req);
+    // server
+    server.push(clientOut);
+    const r = server.next();
+    if (r.type !== 'frame') throw new Error('server did not deframe the request');
+    const fr = r.frame;
+    const got = decodeRequest(fr.data, fr.start, fr.end);
+    if (got.fc !== 3 || 'unknown' in got) throw new Error('server decoded another request');
+    encodeResponseAduInto(framing, serverOut, 0, fr.unitId, fr.transactionId, res);
+    // client
+    const f = framing.unwrap(serverOut);
+    const decoded = decodeResponse(f.data, f.start, f.end, req);
+    if ('exception' in decoded) throw new Error('exception');
+    sink += decoded.values[n - 1] + f.transactionId;
   };
 }
 
@@ -173,15 +208,20 @@ function crossCheck(): void {
 export async function run(): Promise<void> {
   crossCheck();
   const cases: Case[] = [];
+  const group = (theirs: Case, ...mine: Case[]): void => {
+    const at = cases.push(theirs) - 1;
+    for (const m of mine) cases.push({ ...m, vs: at });
+  };
   for (const n of [10, 125]) {
-    cases.push({ name: `FC3 tx MBAP ${n} regs: ours`, op: batched(ours(mbap, n)) });
-    cases.push({ name: `FC3 tx MBAP ${n} regs: jsmodbus`, op: batched(jsmodbusTcp(n)) });
-    cases.push({ name: `FC3 tx RTU ${n} regs: ours`, op: batched(ours(rtu, n)) });
-    cases.push({ name: `FC3 tx RTU ${n} regs: jsmodbus`, op: batched(jsmodbusRtu(n)) });
+    group({ name: `FC3 tx MBAP ${n} regs: jsmodbus`, op: batched(jsmodbusTcp(n)) },
+      { name: `FC3 tx MBAP ${n} regs: ours`, op: batched(ours(mbap, n)) },
+      { name: `FC3 tx MBAP ${n} regs: ours, into`, op: batched(oursInto(mbap, n)) });
+    group({ name: `FC3 tx RTU ${n} regs: jsmodbus`, op: batched(jsmodbusRtu(n)) },
+      { name: `FC3 tx RTU ${n} regs: ours`, op: batched(ours(rtu, n)) },
+      { name: `FC3 tx RTU ${n} regs: ours, into`, op: batched(oursInto(rtu, n)) });
   }
   for (const size of [6, 23, 253]) {
-    cases.push({ name: `CRC-16 ${size} bytes: ours`, op: crcOurs(size) });
-    cases.push({ name: `CRC-16 ${size} bytes: modbus-serial`, op: crcModbusSerial(size) });
+    group({ name: `CRC-16 ${size} bytes: modbus-serial`, op: crcModbusSerial(size) }, { name: `CRC-16 ${size} bytes: ours`, op: crcOurs(size) });
   }
   const t0 = Date.now();
   for (const c of cases) measure(c.op, WARMUP_MS);
@@ -195,13 +235,13 @@ export async function run(): Promise<void> {
   const cpu = results.map((xs) => median(xs.map((x) => x.cpu)));
   process.stdout.write(`median of ${ROUNDS} interleaved rounds of ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up; node ${process.version}; load average ${loadavg()[0].toFixed(2)} on ${availableParallelism()} cores\n`);
   process.stdout.write(`${'case'.padEnd(40)}${'ops/s'.padStart(12)}${'min'.padStart(12)}${'max'.padStart(12)}   ratio${'ops/CPU-s'.padStart(14)}   ratio\n`);
-  for (let i = 0; i < cases.length; i += 2) {
-    for (const k of [i, i + 1]) {
-      const xs = results[k].map((x) => x.wall);
-      const ratio = k === i ? `  ${(wall[i] / wall[i + 1]).toFixed(2)}x`.padEnd(8) : ''.padEnd(8);
-      const cpuRatio = k === i ? `  ${(cpu[i] / cpu[i + 1]).toFixed(2)}x` : '';
-      process.stdout.write(`${cases[k].name.padEnd(40)}${fmt(wall[k])}${fmt(Math.min(...xs))}${fmt(Math.max(...xs))}${ratio}${fmt(cpu[k]).padStart(14)}${cpuRatio}\n`);
-    }
-  }
+  cases.forEach((c, k) => {
+    const xs = results[k].map((x) => x.wall);
+    const vs = c.vs;
+    const ratio = vs !== undefined ? `  ${(wall[k] / wall[vs]).toFixed(2)}x`.padEnd(8) : ''.padEnd(8);
+    const cpuRatio = vs !== undefined ? `  ${(cpu[k] / cpu[vs]).toFixed(2)}x` : '';
+    process.stdout.write(`${c.name.padEnd(40)}${fmt(wall[k])}${fmt(Math.min(...xs))}${fmt(Math.max(...xs))}${ratio}${fmt(cpu[k]).padStart(14)}${cpuRatio}\n`);
+  });
+  process.stdout.write('(ratios: each of ours against the peer row above it; "into": encode-into API with caller-owned buffers)\n');
   process.stdout.write(`(${((Date.now() - t0) / 1000).toFixed(1)} s; checksum ${sink % 1000})\n`);
 }

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { CodecError, dataError } from './errors';
 import { ByteQueue, Frame, INCOMPLETE, checkUnitId, type DeframeResult, type Deframer, type Framing } from './framing';
 import { lrc } from './lrc';
@@ -103,6 +104,24 @@ export const ascii: Framing = {
     out[out.length - 2] = CR;
     out[out.length - 1] = LF;
     return out;
+  },
+  sealInto(buf, start, end, unitId) {
+    checkUnitId(unitId);
+    const n = end - start;
+    const sealedEnd = start + 3 + 2 * n;
+    if (sealedEnd > buf.length) throw new CodecError('limit', `an ASCII ADU of ${n} bytes needs ${3 + 2 * n} characters at offset ${start}; the buffer has ${buf.length - start}`);
+    buf[start] = unitId;
+    buf[end - 1] = lrc(buf, start, end - 1);
+    // Backwards, so each byte is read before the characters of earlier bytes overwrite it.
+    for (let i = n - 1; i >= 0; i--) {
+      const v = buf[start + i];
+      buf[start + 1 + 2 * i] = HEX.charCodeAt(v >>> 4);
+      buf[start + 2 + 2 * i] = HEX.charCodeAt(v & 0x0f);
+    }
+    buf[start] = COLON;
+    buf[sealedEnd - 2] = CR;
+    buf[sealedEnd - 1] = LF;
+    return sealedEnd;
   },
   unwrap(adu) {
     if (adu.length < 3 || adu[0] !== COLON || adu[adu.length - 2] !== CR || adu[adu.length - 1] !== LF) {

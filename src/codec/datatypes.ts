@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { CodecError } from './errors';
 
 /** Value types that span one or more 16-bit registers. */

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { CodecError } from './errors';
 
 /**
@@ -66,6 +67,12 @@ export interface Framing {
   readonly maxAduLength: number;
   /** Fill header and trailer around the PDU; returns the bytes to send. */
   seal(adu: Buffer, unitId: number, transactionId: number): Buffer;
+  /**
+   * The same, in place, for an ADU laid out at `buf[start..end)` (header, PDU, trailer room);
+   * returns where the sealed ADU ends. ASCII spells the bytes out in place, so it needs room
+   * after `end` for the characters.
+   */
+  sealInto(buf: Uint8Array, start: number, end: number, unitId: number, transactionId: number): number;
   /** Take one complete ADU apart (datagrams, tests); throws CodecError when it is not one. */
   unwrap(adu: Uint8Array): Frame;
   createDeframer(role: Role): Deframer;

@@ -24,6 +24,8 @@ export * from './datatypes';
 export const encodeRequest = pduModule.encodeRequest;
 export const decodeRequest = pduModule.decodeRequest;
 export const encodeResponse = pduModule.encodeResponse;
+export const encodeRequestInto = pduModule.encodeRequestInto;
+export const encodeResponseInto = pduModule.encodeResponseInto;
 export const decodeResponse = pduModule.decodeResponse;
 export const encodeException = pduModule.encodeException;
 export const isExceptionPdu = pduModule.isExceptionPdu;
@@ -40,6 +42,8 @@ export const DeviceObjectId = pduModule.DeviceObjectId;
 export const encodeRequestAdu = aduModule.encodeRequestAdu;
 export const encodeResponseAdu = aduModule.encodeResponseAdu;
 export const encodeExceptionAdu = aduModule.encodeExceptionAdu;
+export const encodeRequestAduInto = aduModule.encodeRequestAduInto;
+export const encodeResponseAduInto = aduModule.encodeResponseAduInto;
 
 export const crc16 = crcModule.crc16;
 export const lrc = lrcModule.lrc;

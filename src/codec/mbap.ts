@@ -67,6 +67,19 @@ class MbapDeframer implements Deframer {
   }
 }
 
+function sealMbap(b: Uint8Array, start: number, end: number, unitId: number, transactionId: number): number {
+  checkUnitId(unitId);
+  const len = end - start - 6;
+  b[start] = (transactionId >>> 8) & 0xff;
+  b[start + 1] = transactionId & 0xff;
+  b[start + 2] = 0;
+  b[start + 3] = 0;
+  b[start + 4] = len >>> 8;
+  b[start + 5] = len & 0xff;
+  b[start + 6] = unitId;
+  return end;
+}
+
 /** Modbus TCP framing (MBAP). */
 export const mbap: Framing = {
   name: 'tcp',
@@ -75,21 +88,16 @@ export const mbap: Framing = {
   maxAduLength: MAX_TCP_ADU_LENGTH,
   /** The transaction id is taken modulo 65536, so a client's counter may simply keep increasing. */
   seal(adu, unitId, transactionId) {
-    checkUnitId(unitId);
-    const len = adu.length - 6;
-    adu[0] = (transactionId >>> 8) & 0xff;
-    adu[1] = transactionId & 0xff;
-    adu[2] = 0;
-    adu[3] = 0;
-    adu[4] = len >>> 8;
-    adu[5] = len & 0xff;
-    adu[6] = unitId;
+    sealMbap(adu, 0, adu.length, unitId, transactionId);
     return adu;
   },
+  sealInto: sealMbap,
   unwrap(adu) {
     if (adu.length < MBAP_HEADER_LENGTH + 1) throw dataError('framing', `MBAP ADU of ${adu.length} bytes is too short`);
-    const problem = headerProblem(adu, 0);
-    if (problem) throw dataError('framing', problem);
+    const len = (adu[4] << 8) | adu[5];
+    if (adu[2] !== 0 || adu[3] !== 0 || len < MIN_LENGTH_FIELD || len > MAX_LENGTH_FIELD) {
+      throw dataError('framing', headerProblem(adu, 0) ?? 'bad MBAP header');
+    }
     const total = 6 + ((adu[4] << 8) | adu[5]);
     if (total !== adu.length) throw dataError('framing', `MBAP length says ${total} bytes, ADU has ${adu.length}`);
     const b = asBuffer(adu);

@@ -151,6 +151,15 @@ class RtuDeframer implements Deframer {
   }
 }
 
+function sealRtu(b: Uint8Array, start: number, end: number, unitId: number): number {
+  checkUnitId(unitId);
+  b[start] = unitId;
+  const crc = crc16(b, start, end - 2);
+  b[end - 2] = crc & 0xff;
+  b[end - 1] = crc >>> 8;
+  return end;
+}
+
 /** Modbus RTU framing: address, PDU, CRC-16 low byte first. Also used for RTU over TCP. */
 export const rtu: Framing = {
   name: 'rtu',
@@ -158,14 +167,10 @@ export const rtu: Framing = {
   trailerLength: 2,
   maxAduLength: MAX_RTU_ADU_LENGTH,
   seal(adu, unitId) {
-    checkUnitId(unitId);
-    adu[0] = unitId;
-    const end = adu.length - 2;
-    const crc = crc16(adu, 0, end);
-    adu[end] = crc & 0xff;
-    adu[end + 1] = crc >>> 8;
+    sealRtu(adu, 0, adu.length, unitId);
     return adu;
   },
+  sealInto: sealRtu,
   unwrap(adu) {
     if (adu.length < MIN_RTU_ADU_LENGTH || adu.length > MAX_RTU_ADU_LENGTH) {
       throw dataError('framing', `RTU ADU of ${adu.length} bytes outside ${MIN_RTU_ADU_LENGTH}..${MAX_RTU_ADU_LENGTH}`);

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import {
   CodecError, ExceptionCode, ascii, decodeRequest, decodeResponse, encodeException, encodeExceptionAdu, encodeRequest,
-  encodeRequestAdu, encodeResponse, encodeResponseAdu, mbap, rtu, type ModbusRequest,
+  encodeRequestAdu, encodeRequestAduInto, encodeResponse, encodeResponseAdu, encodeResponseAduInto, mbap, rtu, type ModbusRequest,
 } from '../../src/codec';
 import { CASES, EXCEPTION_CODES, FUNCTION_CODES } from './cases';
 
@@ -53,6 +53,20 @@ describe('codec PDUs: byte tables for every function code', () => {
           assert.deepEqual(decodeRequest(reqAdu.pdu), c.request);
           const resAdu = framing.unwrap(encodeResponseAdu(framing, 0x11, 0x1234, response));
           assert.deepEqual(decodeResponse(resAdu.pdu, 0, resAdu.pdu.length, c.request), response);
+        }
+      });
+      it('encodes into a caller buffer at an offset, byte for byte as the allocating encoders, in every framing', () => {
+        for (const framing of [mbap, rtu, ascii]) {
+          const target = Buffer.alloc(3 + framing.maxAduLength + 3, 0xee);
+          const want = encodeRequestAdu(framing, 0x11, 0x1234, c.request);
+          const n = encodeRequestAduInto(framing, target, 3, 0x11, 0x1234, c.request);
+          assert.equal(hex(target.subarray(3, 3 + n)), hex(want), `${framing.name} request`);
+          assert.deepEqual([target[2], target[3 + n]], [0xee, 0xee], `${framing.name}: nothing written outside the ADU`);
+          const wantRes = encodeResponseAdu(framing, 0x11, 0x1234, response);
+          const m = encodeResponseAduInto(framing, target, 3, 0x11, 0x1234, response);
+          assert.equal(hex(target.subarray(3, 3 + m)), hex(wantRes), `${framing.name} response`);
+          // One byte short anywhere is a typed error, never a silently truncated ADU.
+          assert.throws(() => encodeResponseAduInto(framing, Buffer.alloc(wantRes.length - 1), 0, 0x11, 0x1234, response), CodecError);
         }
       });
     });

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { CodecError, dataError } from '../errors';
 import { ExceptionCode } from '../exceptions';
 
@@ -13,6 +14,13 @@ export function allocPdu(head: number, pduLength: number, tail: number): Buffer 
     throw new CodecError('limit', `PDU of ${pduLength} bytes exceeds the ${MAX_PDU_LENGTH}-byte maximum`, ExceptionCode.IllegalDataValue);
   }
   return Buffer.allocUnsafe(head + pduLength + tail);
+}
+
+/** Refuse to write `length` bytes at `target[at]` past its end: a typed array would drop them silently. */
+export function checkRoom(target: Uint8Array, at: number, length: number): void {
+  if (!(at >= 0 && at + length <= target.length)) {
+    throw new CodecError('limit', `${length} bytes at offset ${at} do not fit a ${target.length}-byte buffer`);
+  }
 }
 
 export function u16(b: Uint8Array, i: number): number {
@@ -72,10 +80,15 @@ export function readWords(b: Uint8Array, start: number, count: number): number[]
 export function writeWords(b: Uint8Array, start: number, values: readonly number[], what = 'register value'): void {
   for (let i = 0, p = start; i < values.length; i++, p += 2) {
     const v = values[i];
-    if (v !== (v & 0xffff)) throw new CodecError('limit', `${what} [${i}] must be an integer 0..65535, got ${v}`);
+    if (v !== (v & 0xffff)) throw notAWord(what, i, v);
     b[p] = v >>> 8;
-    b[p + 1] = v & 0xff;
+    b[p + 1] = v;
   }
+}
+
+// Out of line, so the loop above stays small enough for V8 to inline into its callers.
+function notAWord(what: string, i: number, v: unknown): CodecError {
+  return new CodecError('limit', `${what} [${i}] must be an integer 0..65535, got ${String(v)}`);
 }
 
 /** Bits packed LSB first, as FC 1, 2 and 15 carry them. */

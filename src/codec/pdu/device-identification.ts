@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { MEI_READ_DEVICE_IDENTIFICATION } from '../function-codes';
 import type { DeviceIdentificationObject, ReadDeviceIdCode, ReadDeviceIdentificationRequest, ReadDeviceIdentificationResponse } from '../types';
 import type { FunctionCodec } from './function-codec';

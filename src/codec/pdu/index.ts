@@ -3,11 +3,11 @@ import { ExceptionCode } from '../exceptions';
 import { MEI_READ_DEVICE_IDENTIFICATION } from '../function-codes';
 import type { ExceptionResponse, ModbusRequest, ModbusResponse, ReadRegistersRequest, ResponseFor, UnknownRequest } from '../types';
 import { readBitsCodec, writeMultipleCoilsCodec, writeSingleCoilCodec } from './bits';
-import { MAX_PDU_LENGTH, allocPdu, checkByte, malformed, readBytes } from './bytes';
+import { MAX_PDU_LENGTH, allocPdu, checkByte, checkRoom, malformed, readBytes } from './bytes';
 import { readDeviceIdentificationCodec } from './device-identification';
 import { readFifoQueueCodec, readFileRecordCodec, writeFileRecordCodec } from './file-records';
 import type { FunctionCodec } from './function-codec';
-import { readRegistersCodec, maskWriteRegisterCodec, readWriteMultipleRegistersCodec, writeMultipleRegistersCodec, writeSingleRegisterCodec } from './registers';
+import { readRegistersCodec, readRegistersInto, maskWriteRegisterCodec, readWriteMultipleRegistersCodec, writeMultipleRegistersCodec, writeSingleRegisterCodec } from './registers';
 import { diagnosticsCodec, getCommEventCounterCodec, getCommEventLogCodec, readExceptionStatusCodec, reportServerIdCodec } from './serial-line';
 
 type AnyCodec = FunctionCodec<ModbusRequest, ModbusResponse>;
@@ -68,6 +68,27 @@ export function decodeRequest(pdu: Uint8Array, start = 0, end = pdu.length): Mod
   if (end - start > MAX_PDU_LENGTH) throw malformed(`request PDU of ${end - start} bytes exceeds ${MAX_PDU_LENGTH}`);
   if (fc === 0x03 || fc === 0x04) return readRegistersCodec.decodeRequest(pdu, start, end);
   return c.decodeRequest(pdu, start, end);
+}
+
+/**
+ * Encode a request PDU into `target` at `at` (client side); returns the index after it. FC 3 and
+ * 4 write in place; other function codes are encoded and copied.
+ */
+export function encodeRequestInto(req: ModbusRequest, target: Uint8Array, at: number): number {
+  if (req.fc === 0x03 || req.fc === 0x04) return readRegistersInto.request(req, target, at);
+  return copyInto(codecFor(req.fc).encodeRequest(req, 0, 0), target, at);
+}
+
+/** Encode a normal response PDU into `target` at `at` (server side); returns the index after it. */
+export function encodeResponseInto(res: ModbusResponse, target: Uint8Array, at: number): number {
+  if (res.fc === 0x03 || res.fc === 0x04) return readRegistersInto.response(res, target, at);
+  return copyInto(codecFor(res.fc).encodeResponse(res, 0, 0), target, at);
+}
+
+function copyInto(pdu: Buffer, target: Uint8Array, at: number): number {
+  checkRoom(target, at, pdu.length);
+  target.set(pdu, at);
+  return at + pdu.length;
 }
 
 /** Encode a normal response PDU (server side). */

@@ -6,7 +6,7 @@ import type {
 import type { FunctionCodec } from './function-codec';
 import { encodeEcho } from './bits';
 import {
-  allocPdu, checkQuantity, checkRange, checkWord, expectLength, malformed, mismatch, put16, readWords, u16, writeWords,
+  allocPdu, checkQuantity, checkRange, checkRoom, checkWord, expectLength, malformed, mismatch, put16, readWords, u16, writeWords,
 } from './bytes';
 
 /** Spec limits for register access (sections 6.3, 6.4, 6.12, 6.17). */
@@ -17,13 +17,42 @@ export const MAX_RW_WRITE_REGISTERS = 121;
 /** The byte-count-prefixed register list that answers FC 3, 4 and 23. */
 function encodeRegisterList(fc: number, values: readonly number[], head: number, tail: number): Buffer {
   checkQuantity(values.length, 1, MAX_READ_REGISTERS, 'register count');
-  const n = values.length * 2;
-  const b = allocPdu(head, 2 + n, tail);
-  b[head] = fc;
-  b[head + 1] = n;
-  writeWords(b, head + 2, values);
+  const b = allocPdu(head, 2 + values.length * 2, tail);
+  writeRegisterList(b, head, fc, values);
   return b;
 }
+
+/** Write the register list PDU at `b[at]` (quantity already checked); returns the index after it. */
+function writeRegisterList(b: Uint8Array, at: number, fc: number, values: readonly number[]): number {
+  const n = values.length * 2;
+  b[at] = fc;
+  b[at + 1] = n;
+  writeWords(b, at + 2, values);
+  return at + 2 + n;
+}
+
+/** Write an FC 3/4 request PDU at `b[at]` (limits already checked); returns the index after it. */
+function writeReadRequest(b: Uint8Array, at: number, req: ReadRegistersRequest): number {
+  b[at] = req.fc;
+  put16(b, at + 1, req.address);
+  put16(b, at + 3, req.quantity);
+  return at + 5;
+}
+
+/** FC 3 and 4 written into a caller's buffer: the hot path of every poll, with no allocation. */
+export const readRegistersInto = {
+  request(req: ReadRegistersRequest, target: Uint8Array, at: number): number {
+    checkQuantity(req.quantity, 1, MAX_READ_REGISTERS);
+    checkRange(req.address, req.quantity);
+    checkRoom(target, at, 5);
+    return writeReadRequest(target, at, req);
+  },
+  response(res: ReadRegistersResponse, target: Uint8Array, at: number): number {
+    checkQuantity(res.values.length, 1, MAX_READ_REGISTERS, 'register count');
+    checkRoom(target, at, 2 + res.values.length * 2);
+    return writeRegisterList(target, at, res.fc, res.values);
+  },
+};
 
 function decodeRegisterList(pdu: Uint8Array, start: number, end: number, expected: number | undefined): number[] {
   const fc = pdu[start];
@@ -41,9 +70,7 @@ export const readRegistersCodec: FunctionCodec<ReadRegistersRequest, ReadRegiste
     checkQuantity(req.quantity, 1, MAX_READ_REGISTERS);
     checkRange(req.address, req.quantity);
     const b = allocPdu(head, 5, tail);
-    b[head] = req.fc;
-    put16(b, head + 1, req.address);
-    put16(b, head + 3, req.quantity);
+    writeReadRequest(b, head, req);
     return b;
   },
   decodeRequest(pdu, start, end) {
