@@ -59,7 +59,15 @@ export = function register(RED: NodeAPI): void {
         if (!response) throw new Error('no response to a read');
         const result = decodeReadResponse(plan, response);
         msg.payload = result.payload;
-        msg.modbus = { ...requestFacts(plan.unitId, plan.request), dataType: plan.dataType, byteOrder: plan.byteOrder, raw: result.raw, response, responseTime, connection: link.connection, skippedPolls };
+        const facts = requestFacts(plan.unitId, plan.request);
+        facts.dataType = plan.dataType;
+        facts.byteOrder = plan.byteOrder;
+        facts.raw = result.raw;
+        facts.response = response;
+        facts.responseTime = responseTime;
+        facts.connection = link.connection;
+        facts.skippedPolls = skippedPolls;
+        msg.modbus = facts;
       }, send, done);
     }
 
