@@ -31,7 +31,7 @@ export function report(r: Results, started: Date, quick: boolean): string {
   push('## End-to-end inside Node-RED (issue 7)');
   push();
   push(`- **When:** ${started.toISOString().replace('T', ' ').slice(0, 16)} UTC; ${r.runs} run(s)${quick ? ', quick sizes (not for the record)' : ''}, medians reported.`);
-  push(`- **Machine:** ${machineLine()}; ${loadLine()} at the end.`);
+  push(`- **Machine:** ${machineLine().replace(/^\S+\s+/, "")}; ${loadLine()} at the end.`);
   push('- **Command:** `npm run bench:e2e` (or `npm run bench -- e2e`; `-- --quick` for a short check).');
   push('- **Setup:** one Node-RED 4.1 runtime (the dev dependency, started by scripts/start.js on 127.0.0.1 with an empty flow) loads @umodbus/node-red and node-red-contrib-modbus 5.23.3. Each scenario deploys one package\'s nodes at a time. The Modbus device for (a) and (b) is our server engine in a process of its own; for (d) it is the same engine on the far end of a socat pty pair.');
   push('- **Driver:** a bench-only node (bench/e2e/driver-node.ts, installed into the runtime\'s user directory) stands where an inject node would: POST /bench/drive/:id sends the read msgs, and it counts what comes back (outputs, and errors through a Catch node). It is plain JS, one hop; a function node\'s vm call would cost about as much as the read itself. Both packages are driven by it alike.');

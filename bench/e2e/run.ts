@@ -41,7 +41,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
   const sizes = quick ? QUICK : FULL;
   const out = (s: string): void => { process.stdout.write(s); };
   const started = new Date();
-  out(`${started.toISOString()}  ${machineLine()}\n${loadLine()}\nruns ${runs}${quick ? ' (quick)' : ''}\n`);
+  out(`${machineLine()}\n${loadLine()}\nruns ${runs}${quick ? ' (quick)' : ''}\n`);
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'umodbus-bench-e2e-'));
   const children: ChildProcess[] = [];

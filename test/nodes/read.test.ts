@@ -1,5 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { ModbusExceptionError, valuesToRegisters, type ModbusRequest, type ModbusResponse } from '../../src/codec';
+import {
+  BroadcastReadError, ConnectionClosedError, ConnectionLostError, RequestFlushedError, UnitUnavailableError,
+} from '../../src/client';
+import { ConnectError } from '../../src/transport';
 import { allNodes, callsOf, catchAll, collect, delay, helper, node, onTab, statusArgs, waitFor } from './helpers';
 import { useFakeEngines } from './fake-engines';
 
@@ -126,6 +130,30 @@ describe('umodbus-read (scripted engine)', () => {
       node('r1').receive({});
       await waitFor(() => caught.length === 1, 'catch');
       const error = caught[0].error as { code: string; cause: { kind: string } };
+      assert.equal(error.code, code);
+      assert.equal(error.cause.kind, kind);
+      assert.equal(statusArgs(node('r1')).at(-1)?.text, `@umodbus/node-red/umodbus-client:umodbus.status.${kind}`);
+    });
+  }
+
+  // The engine's own error classes, so a renamed class or code shows up here.
+  const engineErrors: [string, () => Error, string][] = [
+    ['connection-lost', () => new ConnectionLostError(new Error('reset by peer')), 'EMODBUS_CONNECTION_LOST'],
+    ['unit-unavailable', () => new UnitUnavailableError(1, 500), 'EMODBUS_UNIT_UNAVAILABLE'],
+    ['broadcast-read', () => new BroadcastReadError(3), 'EMODBUS_BROADCAST_READ'],
+    ['closed', () => new ConnectionClosedError(), 'EMODBUS_CLOSED'],
+    ['closed', () => new RequestFlushedError(), 'EMODBUS_FLUSHED'],
+    ['connect-failed', () => new ConnectError('tcp 10.0.0.5:502', new Error('connect ECONNREFUSED')), 'EMODBUS_CONNECT'],
+  ];
+  for (const [kind, make, code] of engineErrors) {
+    it(`sends ${make().name} (${kind}) to a Catch node with its code`, async () => {
+      fakes.setHandler(async () => { throw make(); });
+      await helper.load(allNodes, flow({}));
+      const caught = collect('caught');
+      node('r1').receive({ _keep: kind });
+      await waitFor(() => caught.length === 1, 'catch');
+      const error = caught[0].error as { code: string; cause: { kind: string } };
+      assert.equal(caught[0]._keep, kind, 'the msg itself reaches the Catch node');
       assert.equal(error.code, code);
       assert.equal(error.cause.kind, kind);
       assert.equal(statusArgs(node('r1')).at(-1)?.text, `@umodbus/node-red/umodbus-client:umodbus.status.${kind}`);
