@@ -14,6 +14,13 @@ export interface SerialSettings {
   dataBits?: 7 | 8;
   parity?: 'none' | 'even' | 'odd';
   stopBits?: 1 | 2;
+  /**
+   * RTU only: the inter-frame silence t3.5 in ms. Default: 3.5 characters at this line's settings,
+   * or the 1.75 ms that the serial line spec recommends above 19200 baud. Set it for a line whose
+   * devices frame by length rather than by silence, or for a link with no real line under it
+   * (a pty, a virtual COM port), where only the character time at its nominal baud rate applies.
+   */
+  interFrameDelay?: number;
 }
 
 export type ClientTransportOptions =

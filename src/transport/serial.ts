@@ -9,6 +9,23 @@ export interface SerialLineSettings {
   dataBits?: 7 | 8;
   parity?: 'none' | 'even' | 'odd';
   stopBits?: 1 | 2;
+  /** RTU inter-frame silence t3.5 in ms, when not the spec's (see rtuInterFrameDelay). */
+  interFrameDelay?: number;
+}
+
+/** ms one character takes on the line: start bit, data bits, parity bit, stop bits. */
+export function characterTime(s: Pick<SerialLineSettings, 'baudRate' | 'dataBits' | 'parity' | 'stopBits'>): number {
+  const bits = 1 + (s.dataBits ?? 8) + ((s.parity ?? 'none') === 'none' ? 0 : 1) + (s.stopBits ?? 1);
+  return (bits * 1000) / s.baudRate;
+}
+
+/**
+ * The RTU inter-frame silence t3.5 in ms: the configured value, else 3.5 characters, or the fixed
+ * 1.75 ms that the serial line spec (section 2.5.1.1) recommends above 19200 baud.
+ */
+export function rtuInterFrameDelay(s: Omit<SerialLineSettings, 'path'>): number {
+  if (s.interFrameDelay !== undefined) return s.interFrameDelay;
+  return s.baudRate > 19200 ? 1.75 : 3.5 * characterTime(s);
 }
 
 /** A port whose close() does not call back within this time is given up on. */
@@ -43,7 +60,7 @@ class SerialConnection implements Connection {
 
 /**
  * A serial port carrying RTU or ASCII. Its timing (character time, the 3.5-character silence
- * RTU needs between frames, fixed at 1.75 ms above 19200 baud) follows from the line settings.
+ * RTU needs between frames, fixed at 1.75 ms above 19200 baud unless set) follows from the line settings.
  */
 export class SerialMedium implements Medium {
   readonly multiplexed = false;
@@ -56,12 +73,9 @@ export class SerialMedium implements Medium {
     readonly settings: SerialLineSettings,
     readonly framing: typeof rtu | typeof ascii = rtu,
   ) {
-    const dataBits = settings.dataBits ?? 8;
-    const parity = settings.parity ?? 'none';
-    const bits = 1 + dataBits + (parity === 'none' ? 0 : 1) + (settings.stopBits ?? 1);
-    this.charTime = (bits * 1000) / settings.baudRate;
+    this.charTime = characterTime(settings);
     // ASCII frames are delimited by ':' and CR LF, so it needs no silence between them.
-    this.interFrameSilence = framing === rtu ? (settings.baudRate > 19200 ? 1.75 : 3.5 * this.charTime) : 0;
+    this.interFrameSilence = framing === rtu ? rtuInterFrameDelay(settings) : 0;
     this.target = `${framing.name} ${settings.path}`;
   }
 

@@ -2,7 +2,8 @@ import { SerialPort } from 'serialport';
 import { rtu, type Deframer } from '../../codec';
 import type { Answer, FrameSink, Link, ServerListener } from '../link';
 import type { ServerListenOptions } from '../types';
-import { STALE_GAP_MS, interFrameDelay } from './rtu-timing';
+import { rtuInterFrameDelay } from '../../transport/serial';
+import { STALE_GAP_MS } from './rtu-timing';
 
 type SerialOptions = Extract<ServerListenOptions, { type: 'rtu' }>;
 
@@ -28,7 +29,7 @@ export class SerialListener implements ServerListener {
   constructor(private readonly sink: FrameSink, options: SerialOptions) {
     this.address = { path: options.path };
     this.link = { framing: rtu, broadcast: true, remote: { path: options.path } };
-    this.t35 = interFrameDelay(options);
+    this.t35 = rtuInterFrameDelay(options);
     this.staleGap = Math.max(STALE_GAP_MS, 4 * this.t35);
     this.port = new SerialPort({
       path: options.path, baudRate: options.baudRate, dataBits: options.dataBits ?? 8,
