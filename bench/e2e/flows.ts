@@ -6,7 +6,8 @@ import type { FlowNode } from './runtime';
 
 export type Pkg = 'umodbus' | 'contrib';
 export const PKGS: Pkg[] = ['umodbus', 'contrib'];
-export type Link = { tcp: number } | { rtu: string };
+/** A TCP port, or a pty path; `interFrameDelay` sets t3.5 (ms) on our client instead of the spec's 1.75 ms. */
+export type Link = { tcp: number } | { rtu: string; interFrameDelay?: number };
 
 /** The FC 3 read of 10 registers from address 0, unit 1, that every scenario makes. */
 const CONTRIB_READ = { fc: 3, unitid: 1, address: 0, quantity: 10 };
@@ -17,6 +18,7 @@ export function clientConfig(pkg: Pkg, id: string, link: Link, maxInFlight = 1):
       id, type: 'umodbus-client', name: 'bench',
       transport: 'tcp' in link ? 'tcp' : 'rtu', host: '127.0.0.1', port: 'tcp' in link ? link.tcp : 502,
       serialPath: 'rtu' in link ? link.rtu : '', baudRate: 115200, dataBits: 8, parity: 'none', stopBits: 1,
+      interFrameDelay: 'rtu' in link ? link.interFrameDelay ?? '' : '',
       // The queue must hold a whole burst, as contrib's unbounded one does.
       timeout: 1000, retries: 0, maxInFlight, queueLimit: 10000, reconnectMin: 100, reconnectMax: 10000, turnaround: 100,
     };

@@ -25,9 +25,9 @@ function targetServer(args: string[]): ChildProcess {
 }
 
 /** A socat pty pair: `nr` for Node-RED's client, `dev` for the device. */
-async function ptyPair(dir: string): Promise<{ proc: ChildProcess; nr: string; dev: string }> {
-  const nr = path.join(dir, 'nr');
-  const dev = path.join(dir, 'dev');
+async function ptyPair(dir: string, prefix = ''): Promise<{ proc: ChildProcess; nr: string; dev: string }> {
+  const nr = path.join(dir, `${prefix}nr`);
+  const dev = path.join(dir, `${prefix}dev`);
   const proc = start(undefined, 'socat', ['-d', '-d', `pty,raw,echo=0,link=${nr}`, `pty,raw,echo=0,link=${dev}`]);
   for (let i = 0; i < 100 && !(fs.existsSync(nr) && fs.existsSync(dev)); i++) await new Promise((r) => setTimeout(r, 50));
   if (!fs.existsSync(dev)) throw new Error('socat did not make the pty pair');
@@ -55,11 +55,17 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
     const rtu = targetServer(['rtu', pty.dev]);
     children.push(rtu);
     await waitForLine(rtu, /READY/, 20000);
+    // The same device on a second pty with t3.5 = 0: a pty has no line to keep quiet, so this shows the software alone.
+    const ptyFast = await ptyPair(dir, 'fast-');
+    children.push(ptyFast.proc);
+    const rtuFast = targetServer(['rtu', ptyFast.dev, '0']);
+    children.push(rtuFast);
+    await waitForLine(rtuFast, /READY/, 20000);
     rt = await Runtime.start();
     const baselineRss = rt.rssBytes();
     out(`Node-RED pid ${rt.pid}, baseline RSS ${fmtMB(baselineRss)}; target TCP server :${port}, pty ${pty.nr} <-> ${pty.dev}\n`);
 
-    const res: Results = { runs, sizes, baselineRss, single: perPkg(), burst: perPkg(), burstPipelined: [], rtu: perPkg(), polling: { umodbus: [], contrib: [] }, servers: { memory: [], route: [], contrib: [] } };
+    const res: Results = { runs, sizes, baselineRss, single: perPkg(), burst: perPkg(), burstPipelined: [], rtu: perPkg(), rtuFast: perPkg(), polling: { umodbus: [], contrib: [] }, servers: { memory: [], route: [], contrib: [] } };
     for (let r = 0; r < runs; r++) {
       // Alternate which package goes first, so neither always inherits the other's heap.
       const order: Pkg[] = r % 2 === 0 ? PKGS : [...PKGS].reverse();
@@ -88,6 +94,9 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
         const d = await triggered(rt, pkg, { rtu: pty.nr }, sizes.rtu, false);
         res.rtu[pkg].push(d.rate);
         out(`run ${r + 1} ${pkg}: (d) RTU over a pty ${d.rate.toFixed(0)} msg/s (${d.got} ok, ${d.errors} errors)\n`);
+        const f = await triggered(rt, pkg, { rtu: ptyFast.nr, interFrameDelay: 0 }, sizes.rtu, false);
+        res.rtuFast[pkg].push(f.rate);
+        out(`run ${r + 1} ${pkg}: (d) RTU over a pty, t3.5 = 0: ${f.rate.toFixed(0)} msg/s (${f.got} ok, ${f.errors} errors)\n`);
       }
       // Release the pty and the ports before the next run's deploys.
       await rt.deploy([], 500);
