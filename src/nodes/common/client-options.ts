@@ -1,6 +1,6 @@
 /** umodbus-client editor settings → the client engine's options, checked at deploy. */
 import type { ClientOptions, ClientTransportOptions, SerialSettings } from '../../client/types';
-import { intSetting, stringSetting } from './settings';
+import { intSetting, optionalNumberSetting, stringSetting } from './settings';
 
 export interface ClientDefSettings {
   transport?: unknown;
@@ -11,6 +11,7 @@ export interface ClientDefSettings {
   dataBits?: unknown;
   parity?: unknown;
   stopBits?: unknown;
+  interFrameDelay?: unknown;
   timeout?: unknown;
   retries?: unknown;
   maxInFlight?: unknown;
@@ -20,7 +21,7 @@ export interface ClientDefSettings {
   turnaround?: unknown;
 }
 
-export function serialSettings(def: { serialPath?: unknown; baudRate?: unknown; dataBits?: unknown; parity?: unknown; stopBits?: unknown }): SerialSettings {
+export function serialSettings(def: { serialPath?: unknown; baudRate?: unknown; dataBits?: unknown; parity?: unknown; stopBits?: unknown; interFrameDelay?: unknown }): SerialSettings {
   const path = stringSetting(def.serialPath, '');
   if (path === '') throw new Error('no serial port set');
   const parity = def.parity === 'even' || def.parity === 'odd' ? def.parity : 'none';
@@ -30,6 +31,8 @@ export function serialSettings(def: { serialPath?: unknown; baudRate?: unknown; 
     dataBits: intSetting(def.dataBits, 8) === 7 ? 7 : 8,
     parity,
     stopBits: intSetting(def.stopBits, 1) === 2 ? 2 : 1,
+    // Blank keeps the serial line spec's t3.5; a number (0 included) replaces it.
+    interFrameDelay: optionalNumberSetting(def.interFrameDelay, 0, 1000, 'inter-frame delay (ms)'),
   };
 }
 

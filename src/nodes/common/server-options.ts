@@ -13,6 +13,7 @@ export interface ServerDefSettings {
   dataBits?: unknown;
   parity?: unknown;
   stopBits?: unknown;
+  interFrameDelay?: unknown;
   unitIds?: unknown;
   maxConnections?: unknown;
   idleTimeout?: unknown;

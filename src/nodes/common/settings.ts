@@ -11,6 +11,14 @@ export function intSetting(value: unknown, fallback: number): number {
   return Number.isInteger(n) ? n : fallback;
 }
 
+/** A decimal setting in [min, max]; empty gives undefined ("use the default"), anything else invalid throws. */
+export function optionalNumberSetting(value: unknown, min: number, max: number, what: string): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${what} ${String(value)} is outside ${min}..${max}`);
+  return n;
+}
+
 export function stringSetting(value: unknown, fallback: string): string {
   return typeof value === 'string' && value !== '' ? value : fallback;
 }

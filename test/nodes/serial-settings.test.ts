@@ -1,0 +1,24 @@
+/** Serial line settings of the client and server config nodes, as deploy turns them into engine options. */
+import { strict as assert } from 'node:assert';
+import { clientOptionsFrom } from '../../src/nodes/common/client-options';
+import { serverOptionsFrom } from '../../src/nodes/common/server-options';
+
+describe('nodes: serial line settings', () => {
+  const line = { serialPath: '/dev/ttyUSB0', baudRate: '19200', dataBits: '8', parity: 'even', stopBits: '1' };
+
+  it('an empty inter-frame delay keeps the spec rule; a number, 0 included, replaces it', () => {
+    const blank = clientOptionsFrom({ transport: 'rtu', ...line, interFrameDelay: '' }).transport;
+    assert.deepEqual(blank, { type: 'rtu', path: '/dev/ttyUSB0', baudRate: 19200, dataBits: 8, parity: 'even', stopBits: 1, interFrameDelay: undefined });
+    assert.equal((clientOptionsFrom({ transport: 'rtu', ...line, interFrameDelay: '0' }).transport as { interFrameDelay?: number }).interFrameDelay, 0);
+    assert.equal((clientOptionsFrom({ transport: 'ascii', ...line, interFrameDelay: 0.5 }).transport as { interFrameDelay?: number }).interFrameDelay, 0.5);
+    const listen = serverOptionsFrom({ transport: 'rtu', ...line, interFrameDelay: '2.5' }).listen;
+    assert.deepEqual(listen, { type: 'rtu', path: '/dev/ttyUSB0', baudRate: 19200, dataBits: 8, parity: 'even', stopBits: 1, interFrameDelay: 2.5 });
+  });
+
+  it('an inter-frame delay that is not a number in 0..1000 ms is refused at deploy, naming the setting', () => {
+    for (const bad of ['x', '-1', '1001', 'NaN']) {
+      assert.throws(() => clientOptionsFrom({ transport: 'rtu', ...line, interFrameDelay: bad }), /inter-frame delay/, bad);
+      assert.throws(() => serverOptionsFrom({ transport: 'rtu', ...line, interFrameDelay: bad }), /inter-frame delay/, bad);
+    }
+  });
+});
