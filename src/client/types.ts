@@ -3,25 +3,13 @@
  * the engine may add to it but not change what is here.
  */
 import type { BroadcastFc, ModbusRequest, ResponseFor } from '../codec';
+import type { SerialLineSettings } from '../transport/serial';
 
 /** What `request()` resolves with: the response, or for a write that may go to unit 0 (broadcast) also undefined. */
 export type ConfirmationFor<R extends ModbusRequest> = R extends { fc: BroadcastFc } ? ResponseFor<R> | undefined : ResponseFor<R>;
 
-/** Serial line settings shared by RTU and ASCII. */
-export interface SerialSettings {
-  path: string;
-  baudRate: number;
-  dataBits?: 7 | 8;
-  parity?: 'none' | 'even' | 'odd';
-  stopBits?: 1 | 2;
-  /**
-   * RTU only: the inter-frame silence t3.5 in ms. Default: 3.5 characters at this line's settings,
-   * or the 1.75 ms that the serial line spec recommends above 19200 baud. Set it for a line whose
-   * devices frame by length rather than by silence, or for a link with no real line under it
-   * (a pty, a virtual COM port), where only the character time at its nominal baud rate applies.
-   */
-  interFrameDelay?: number;
-}
+/** Serial line settings shared by RTU and ASCII: the transport's own. */
+export type SerialSettings = SerialLineSettings;
 
 export type ClientTransportOptions =
   | { type: 'tcp'; host: string; port: number }

@@ -2,14 +2,19 @@ import { SerialPort } from 'serialport';
 import { ascii, rtu } from '../codec';
 import type { Connection, ConnectionHandlers, Medium } from './types';
 
-/** Serial line settings (the same shape as the client contract's SerialSettings). */
+/** Serial line settings, for clients (SerialSettings) and servers alike. */
 export interface SerialLineSettings {
   path: string;
   baudRate: number;
   dataBits?: 7 | 8;
   parity?: 'none' | 'even' | 'odd';
   stopBits?: 1 | 2;
-  /** RTU inter-frame silence t3.5 in ms, when not the spec's (see rtuInterFrameDelay). */
+  /**
+   * RTU only: the inter-frame silence t3.5 in ms. Default: 3.5 characters at this line's settings,
+   * or the 1.75 ms that the serial line spec recommends above 19200 baud. Set it for a line whose
+   * devices frame by length rather than by silence, or for a link with no real line under it
+   * (a pty, a virtual COM port), where only the character time at its nominal baud rate applies.
+   */
   interFrameDelay?: number;
 }
 
