@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { CodecError, ModbusExceptionError, encodeResponseAdu, mbap } from '../../src/codec';
+import { CodecError, ModbusExceptionError, encodeResponseAdu, mbap, rtu } from '../../src/codec';
 import {
   BroadcastReadError, ConnectError, ConnectionClosedError, ConnectionLostError, ModbusClient, QueueFullError, TimeoutError,
   UnitUnavailableError,
@@ -100,6 +100,24 @@ describe('ModbusClient over TCP', () => {
     await assert.rejects(c.readWriteMultipleRegisters(0, 0, 1, 0, [1]), BroadcastReadError);
     await until(() => server.seen.length === 1, 1000, 'the broadcast');
     assert.deepEqual(server.seen[0], { unitId: 0, transactionId: server.seen[0].transactionId, fc: 6 });
+  });
+
+  it('a broadcast followed at once by close() still goes out (its promise said it was sent)', async () => {
+    for (const framing of [mbap, rtu]) {
+      const gateway = await new FakeServer(framing).start();
+      gateway.onIndication = () => {};
+      const type = framing === mbap ? 'tcp' : 'rtu-tcp';
+      const c = new ModbusClient({ transport: { type, host: '127.0.0.1', port: gateway.port } });
+      try {
+        assert.equal(await c.writeMultipleRegisters(0, 3, [1, 2]), undefined);
+        await c.close();
+        await until(() => gateway.seen.length === 1, 1000, `the ${type} broadcast at the server`);
+        assert.deepEqual(gateway.seen.map((x) => [x.unitId, x.fc]), [[0, 16]]);
+      } finally {
+        await c.close();
+        await gateway.stop();
+      }
+    }
   });
 
   it('times out a request the server never answers, then still works, leaving nothing behind', async () => {
@@ -286,6 +304,50 @@ describe('ModbusClient over TCP', () => {
     await assert.rejects(c.readHoldingRegisters(1, 0, 1), ConnectionClosedError);
     assert.equal(c.state, 'closed');
     assert.deepEqual(await leakedSince(before), {});
+  });
+
+  it('close() removes every listener it added: on the socket, the transport and the process', async () => {
+    const c = (client = tcpClient(server.port));
+    const processEvents = ['exit', 'beforeExit', 'uncaughtException', 'unhandledRejection', 'SIGINT', 'SIGTERM'] as const;
+    const processBefore = processEvents.map((e) => process.listenerCount(e));
+    await c.readHoldingRegisters(1, 0, 1);
+    type Emitter = { listenerCount(e: string): number; eventNames(): (string | symbol)[] };
+    const inner = c as unknown as { transport: Emitter & { conn?: { socket: Emitter } } };
+    const socket = inner.transport.conn?.socket;
+    assert.ok(socket, 'a live socket while connected');
+    assert.ok(socket.listenerCount('close') > 0 && inner.transport.listenerCount('data') > 0, 'the listeners this test looks for exist');
+    await c.close();
+    assert.deepEqual(socket.eventNames(), []);
+    assert.deepEqual(inner.transport.eventNames(), []);
+    assert.deepEqual(processEvents.map((e) => process.listenerCount(e)), processBefore);
+  });
+
+  it('counts bytes in and out exactly as they go on the wire', async () => {
+    const c = (client = tcpClient(server.port));
+    await c.readHoldingRegisters(1, 0, 3); // 12 out (MBAP 7 + PDU 5), 15 in (7 + fc, count, 6)
+    assert.deepEqual([c.counters().bytesOut, c.counters().bytesIn], [12, 15]);
+    await assert.rejects(c.readHoldingRegisters(1, 99, 5), ModbusExceptionError); // 12 out, 9 in
+    await c.writeMultipleRegisters(1, 0, [1, 2]); // 7 + 10 out, 7 + 5 in
+    const n = c.counters();
+    assert.deepEqual([n.bytesOut, n.bytesIn], [12 + 12 + 17, 15 + 9 + 12]);
+    assert.deepEqual([n.requests, n.responses, n.exceptions], [3, 3, 1]);
+  });
+
+  it('retries writes only when writeRetries says so; per-call retries override both', async () => {
+    const c = (client = tcpClient(server.port, { timeout: 60, writeRetries: 1, unitBackoff: false }));
+    let n = 0;
+    server.onIndication = (ind) => { if (n++ % 2 === 1) ind.answer(); };
+    assert.deepEqual(await c.writeSingleRegister(1, 3, 33), { fc: 6, address: 3, value: 33 });
+    assert.equal(c.counters().retries, 1);
+    assert.deepEqual(server.seen.map((s) => s.fc), [6, 6]);
+    n = 0;
+    await assert.rejects(c.writeSingleRegister(1, 3, 34, { retries: 0 }), TimeoutError);
+    n = 0;
+    await assert.rejects(c.readHoldingRegisters(1, 3, 1, { retries: 0 }), TimeoutError);
+    assert.equal(c.counters().retries, 1);
+    n = 0;
+    assert.deepEqual((await c.readHoldingRegisters(1, 3, 1, { retries: 2 })).values, [33]);
+    assert.equal(c.counters().retries, 2);
   });
 
   it('close() during a reconnect backoff cancels it', async () => {
