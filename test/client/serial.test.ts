@@ -129,7 +129,7 @@ for (const [type, framing] of [['rtu', rtu], ['ascii', ascii]] as const) {
 }
 
 describe('ModbusClient RTU pacing on a pty pair', () => {
-  it('keeps 3.5 characters of silence after a response before the next request (1200 baud: 32 ms)', async () => {
+  it('keeps 3.5 characters of silence after a response before the next request (1200 baud 8N1: 29 ms)', async () => {
     const pty = await new PtyPair('pace').start();
     const server = await new SerialServer(pty.b, rtu, [1, 2], 1200).start();
     const answeredAt: number[] = [];
@@ -141,12 +141,30 @@ describe('ModbusClient RTU pacing on a pty pair', () => {
     try {
       await Promise.all([1, 2, 1, 2].map((u, i) => c.readHoldingRegisters(u, i, 1)));
       assert.equal(server.seen.length, 4);
-      // The answer (7 bytes) takes 64 ms to send at 1200 baud on a real line; a pty delivers it at
-      // once, so the gap seen here is the client's own silence: 3.5 x 11 bits / 1200 = 32 ms.
+      // The answer (7 bytes) takes 58 ms to send at 1200 baud on a real line; a pty delivers it at
+      // once, so the gap seen here is the client's own silence: 3.5 x 10 bits / 1200 = 29 ms.
       for (let i = 1; i < 4; i++) {
         const gap = server.seen[i].at - answeredAt[i - 1];
-        assert.ok(gap >= 30, `request ${i} came ${gap} ms after the previous answer`);
+        assert.ok(gap >= 28, `request ${i} came ${gap} ms after the previous answer`);
       }
+    } finally {
+      await c.close();
+      await server.stop();
+      await pty.stop();
+    }
+  });
+
+  it('adds the request\'s transmission time to its timeout (8 bytes at 300 baud 8N1: 267 ms)', async () => {
+    const pty = await new PtyPair('txtime').start();
+    const server = await new SerialServer(pty.b, rtu, [], 300).start(); // answers no one
+    const c = new ModbusClient({ transport: { type: 'rtu', path: pty.a, baudRate: 300 }, timeout: 50 });
+    try {
+      await c.connect();
+      const t0 = performance.now();
+      await assert.rejects(c.readHoldingRegisters(1, 0, 1), TimeoutError);
+      const took = performance.now() - t0;
+      assert.ok(took >= 50 + (8 * 10 * 1000) / 300 - 2 && took < 1500, `timed out after ${took.toFixed(0)} ms`);
+      assert.equal(server.seen.length, 1);
     } finally {
       await c.close();
       await server.stop();

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import * as net from 'node:net';
 import { CodecError, ModbusExceptionError, encodeResponseAdu, mbap, rtu } from '../../src/codec';
 import {
   BroadcastReadError, ConnectError, ConnectionClosedError, ConnectionLostError, ModbusClient, QueueFullError, TimeoutError,
@@ -190,6 +191,33 @@ describe('ModbusClient over TCP', () => {
     assert.deepEqual(got.map((r) => r.values[0]), [0, 10, 20, 30]);
     const tids = server.seen.map((s) => s.transactionId);
     assert.equal(new Set(tids).size, 4);
+  });
+
+  it('connects lazily by default, sets TCP_NODELAY and keep-alive, and keeps one request in flight by default', async () => {
+    const calls: string[] = [];
+    const proto = net.Socket.prototype;
+    const { setNoDelay, setKeepAlive } = proto;
+    proto.setNoDelay = function (this: net.Socket, noDelay?: boolean) { calls.push(`nodelay:${String(noDelay)}`); return setNoDelay.call(this, noDelay); };
+    proto.setKeepAlive = function (this: net.Socket, enable?: boolean, delay?: number) { calls.push(`keepalive:${String(enable)}`); return setKeepAlive.call(this, enable, delay); };
+    try {
+      const c = (client = new ModbusClient({ transport: { type: 'tcp', host: '127.0.0.1', port: server.port }, timeout: 1000 }));
+      await delay(50);
+      assert.equal(server.sockets.size, 0, 'no connection before the first request');
+      assert.equal(c.state, 'idle');
+      let open = 0;
+      let peak = 0;
+      server.onIndication = (ind) => {
+        peak = Math.max(peak, ++open);
+        setTimeout(() => { open--; ind.answer(); }, 3);
+      };
+      await Promise.all([0, 1, 2, 3, 4].map((a) => c.readHoldingRegisters(1, a, 1)));
+      assert.equal(peak, 1);
+      assert.equal(server.sockets.size, 1);
+      assert.deepEqual(calls, ['nodelay:true', 'keepalive:true']);
+    } finally {
+      proto.setNoDelay = setNoDelay;
+      proto.setKeepAlive = setKeepAlive;
+    }
   });
 
   it('never has more than maxInFlight requests on the wire', async () => {
