@@ -131,6 +131,21 @@ describe('interop: modbus-serial drives our server', function () {
     }
   });
 
+  it('over RTU on a pty pair (connectRTU, unbuffered): the codes the buffered port cannot frame too', async () => {
+    const pty: PtyPair = await ptyPair();
+    const server = makeServer();
+    const client = new ModbusRTU();
+    try {
+      await server.listen({ type: 'rtu', path: pty.a, baudRate: 38400 });
+      await client.connectRTU(pty.b, { baudRate: 38400 });
+      await driveModbusSerial(client, server, 'rtu', new Set([17, 20, 22, 23, 43, 65]));
+    } finally {
+      await new Promise<void>((r) => client.close(() => r()));
+      await server.close();
+      await pty.close();
+    }
+  });
+
   it('over RTU over TCP (its telnet port)', async () => {
     const server = makeServer();
     const { port } = await server.listen({ type: 'rtu-tcp', host: '127.0.0.1', port: 0 });
