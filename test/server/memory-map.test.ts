@@ -183,3 +183,30 @@ describe('server memory map per unit', () => {
     }
   });
 });
+
+describe('server memory map atomicity', () => {
+  it('a read never sees part of a concurrent multi-register write, from other connections', async () => {
+    const { server, port } = await startTcpServer({ memoryMap: { holdingRegisters: { size: 123 } } });
+    const writers = await Promise.all(Array.from({ length: 4 }, () => RawClient.connect(port)));
+    const reader = await RawClient.connect(port);
+    const torn: (number[] | boolean[])[] = [];
+    try {
+      const writing = writers.map(async (w, k) => {
+        for (let i = 0; i < 25; i++) await w.request(1, { fc: 16, address: 0, values: new Array<number>(123).fill(k * 100 + i + 1) });
+      });
+      const reading = (async () => {
+        for (let i = 0; i < 60; i++) {
+          const r = await reader.request(1, { fc: 3, address: 0, quantity: 123 });
+          if ('exception' in r || r.fc !== 3) throw new Error('read refused');
+          if (new Set<number | boolean>(r.values).size !== 1) torn.push(r.values);
+        }
+      })();
+      await Promise.all([...writing, reading]);
+      assert.deepEqual(torn, []);
+      assert.equal(new Set<number | boolean>(server.memory.get('holdingRegisters', 0, 123)).size, 1);
+    } finally {
+      [...writers, reader].forEach((c) => c.close());
+      await server.close();
+    }
+  });
+});
