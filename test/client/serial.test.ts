@@ -45,6 +45,20 @@ for (const [type, framing] of [['rtu', rtu], ['ascii', ascii]] as const) {
       assert.deepEqual(await leakedSince(before), {});
     });
 
+    it('one request at a time on the line, units served in turn', async () => {
+      const c = (client = serialClient(pty.a, type));
+      let open = 0;
+      let peak = 0;
+      server.onIndication = (ind) => {
+        peak = Math.max(peak, ++open);
+        setTimeout(() => { open--; ind.answer(); }, 5);
+      };
+      const reads = [1, 1, 1, 3, 3, 3].map((u, i) => c.readHoldingRegisters(u, i, 1));
+      assert.deepEqual((await Promise.all(reads)).map((r) => r.values[0]), [0, 10, 20, 30, 40, 50]);
+      assert.equal(peak, 1);
+      assert.deepEqual(server.seen.map((x) => x.unitId), [1, 3, 1, 3, 1, 3]);
+    });
+
     it('close() removes every listener it put on the serial port and the transport', async () => {
       const c = (client = serialClient(pty.a, type));
       assert.deepEqual((await c.readHoldingRegisters(1, 1, 1)).values, [10]);
