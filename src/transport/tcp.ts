@@ -34,15 +34,20 @@ class SocketConnection implements Connection {
       s.removeAllListeners();
       return Promise.resolve();
     }
+    // A broadcast resolves once written, and its bytes may still be corked or queued: a plain
+    // destroy() would throw them away, so let them out first (within the same bound).
+    if (this.corked) this.uncork();
     return new Promise((resolve) => {
       const timer = setTimeout(done, CLOSE_BOUND);
       function done(): void {
         clearTimeout(timer);
+        if (!s.destroyed) s.destroy();
         s.removeAllListeners();
         resolve();
       }
       s.once('close', done);
-      s.destroy();
+      if (s.writableLength > 0 && !s.destroyed) s.once('drain', () => s.destroy());
+      else s.destroy();
     });
   }
 }

@@ -1,33 +1,12 @@
 /** The built CLI, run as a child process against a modbus-serial ServerTCP. */
 import { strict as assert } from 'node:assert';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as net from 'node:net';
-import * as path from 'node:path';
 import { ServerTCP } from 'modbus-serial';
 import { rtu } from '../../src/codec';
 import { PtyPair } from '../client/fixtures/pty';
 import { SerialServer } from '../client/fixtures/serial-server';
-
-const MAIN = path.resolve(__dirname, '../../src/cli/main.js');
-
-interface Run { code: number; stdout: string; stderr: string }
-
-function umodbus(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [MAIN, ...args], { timeout: 10_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', () => resolve()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
+import { MAIN, freePort, umodbus } from './run';
 
 describe('umodbus read / write (CLI)', function () {
   this.timeout(15_000);

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { connect, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import ModbusRTU from 'modbus-serial';
 import { ptyPair } from '../server/pty';
@@ -80,6 +81,74 @@ describe('umodbus serve (CLI)', function () {
     run.child.kill('SIGTERM');
     assert.equal(await run.exit, 0);
     assert.equal(run.stdout.trim().split('\n').length, 1, 'one ready line only');
+  });
+
+  it('serves every map section from its own start; an address outside a section gets 02', async () => {
+    const map = join(dir, 'sections.json');
+    writeFileSync(map, JSON.stringify({
+      coils: { start: 10, values: [1, 1, 0] },
+      discreteInputs: { start: 20, values: [0, 1] },
+      holdingRegisters: { start: 30, values: [300, 301] },
+      inputRegisters: { start: 40, values: [1000, 1001] },
+      identity: { vendorName: 'V', productCode: 'P', revision: 'R' },
+    }));
+    const run = serve(['--tcp', '127.0.0.1:0', '--map', map]);
+    children.push(run.child);
+    const port = Number(/:(\d+)$/.exec(await readyLine(run))?.[1]);
+    const client = new ModbusRTU();
+    await client.connectTCP('127.0.0.1', { port });
+    client.setID(9); // default: any unit
+    client.setTimeout(1000);
+    const isAddress = (e: { modbusCode?: number }): boolean => e.modbusCode === 2;
+    try {
+      assert.deepEqual((await client.readCoils(10, 3)).data.slice(0, 3), [true, true, false]);
+      assert.deepEqual((await client.readDiscreteInputs(20, 2)).data.slice(0, 2), [false, true]);
+      assert.deepEqual((await client.readHoldingRegisters(30, 2)).data, [300, 301]);
+      assert.deepEqual((await client.readInputRegisters(40, 2)).data, [1000, 1001]);
+      assert.deepEqual({ ...(await client.readDeviceIdentification(1, 0)).data }, { 0: 'V', 1: 'P', 2: 'R' });
+      // One past each end, and one before each start.
+      await assert.rejects(client.readCoils(11, 3), isAddress);
+      await assert.rejects(client.readCoils(9, 1), isAddress);
+      await assert.rejects(client.readDiscreteInputs(21, 2), isAddress);
+      await assert.rejects(client.readHoldingRegisters(29, 1), isAddress);
+      await assert.rejects(client.writeRegister(32, 1), isAddress);
+      await assert.rejects(client.writeCoil(13, true), isAddress);
+      await assert.rejects(client.readInputRegisters(42, 1), isAddress);
+    } finally {
+      await new Promise<void>((r) => client.close(() => r()));
+    }
+    run.child.kill('SIGTERM');
+    assert.equal(await run.exit, 0);
+  });
+
+  it('--max-connections refuses the connection past the limit (or closes the oldest idle one with its policy)', async () => {
+    const open = (port: number): Promise<{ socket: Socket; closed: Promise<void> }> => new Promise((res, rej) => {
+      const socket = connect({ host: '127.0.0.1', port }, () => res({ socket, closed: new Promise((r) => socket.once('close', () => r())) }));
+      socket.once('error', rej);
+    });
+    const within = <T>(p: Promise<T>, ms: number): Promise<T | 'still open'> =>
+      Promise.race([p, new Promise<'still open'>((r) => setTimeout(() => r('still open'), ms))]);
+    for (const policy of ['refuse', 'close-oldest-idle'] as const) {
+      const run = serve(['--tcp', '127.0.0.1:0', '--max-connections', '1', '--connection-policy', policy]);
+      children.push(run.child);
+      const port = Number(/:(\d+)$/.exec(await readyLine(run))?.[1]);
+      const first = await open(port);
+      const second = await open(port);
+      try {
+        const [gone, kept] = policy === 'refuse' ? [second, first] : [first, second];
+        assert.equal(await within(gone.closed, 2000), undefined, `${policy}: the server closed one`);
+        assert.equal(await within(kept.closed, 200), 'still open', `${policy}: the other is served`);
+        // The kept one is answered: FC 3, one register, unit 1.
+        const answer = new Promise<Buffer>((r) => kept.socket.once('data', r));
+        kept.socket.write(Buffer.from([0, 1, 0, 0, 0, 6, 1, 3, 0, 0, 0, 1]));
+        assert.deepEqual([...(await answer)], [0, 1, 0, 0, 0, 5, 1, 3, 2, 0, 0]);
+      } finally {
+        first.socket.destroy();
+        second.socket.destroy();
+      }
+      run.child.kill('SIGTERM');
+      assert.equal(await run.exit, 0);
+    }
   });
 
   it('a bad map file fails with exit 2 and names the field', async () => {

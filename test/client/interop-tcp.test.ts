@@ -131,6 +131,25 @@ describe('interop: jsmodbus ModbusTCPServer', () => {
     assert.deepEqual((await c.readHoldingRegisters(1, 50, 2)).values, [1, 2]);
   });
 
+  it('FC 43/14 through its readDeviceIdentification event', async () => {
+    // jsmodbus leaves FC 43 to the application: a listener answers with jsmodbus's own response body.
+    const onId = (request: jsmodbus.ModbusTCPRequest, cb: (b: Buffer) => void): void => {
+      const body = new jsmodbus.responses.ReadDeviceIdentificationResponseBody(1, 0x01, 0, 0, [
+        { id: 0, value: Buffer.from('JSM') }, { id: 1, value: Buffer.from('TCP-9') }, { id: 2, value: Buffer.from('5.0') },
+      ]);
+      cb(jsmodbus.ModbusTCPResponse.fromRequest(request, body).createPayload());
+    };
+    mb.on('readDeviceIdentification', onId as never);
+    try {
+      const r = await c.readDeviceIdentification(1, 1, 0);
+      assert.deepEqual(r.objects.map((o) => [o.id, o.value]), [[0, 'JSM'], [1, 'TCP-9'], [2, '5.0']]);
+      assert.equal(r.conformityLevel, 0x01);
+    } finally {
+      mb.removeListener('readDeviceIdentification', onId as never);
+    }
+    // (A function code jsmodbus does not serve is not answered, and the connection answers nothing after it; so none here.)
+  });
+
   it('many pipelined reads in flight at once', async () => {
     const rs = await Promise.all(Array.from({ length: 40 }, (_, i) => c.readHoldingRegisters(1, i, 1)));
     assert.deepEqual(rs.map((r) => r.values[0]), Array.from({ length: 40 }, (_, i) => (i === 10 ? 0xabcd : i + 100)));

@@ -45,6 +45,35 @@ for (const [type, framing] of [['rtu', rtu], ['ascii', ascii]] as const) {
       assert.deepEqual(await leakedSince(before), {});
     });
 
+    it('one request at a time on the line, units served in turn', async () => {
+      const c = (client = serialClient(pty.a, type));
+      let open = 0;
+      let peak = 0;
+      server.onIndication = (ind) => {
+        peak = Math.max(peak, ++open);
+        setTimeout(() => { open--; ind.answer(); }, 5);
+      };
+      const reads = [1, 1, 1, 3, 3, 3].map((u, i) => c.readHoldingRegisters(u, i, 1));
+      assert.deepEqual((await Promise.all(reads)).map((r) => r.values[0]), [0, 10, 20, 30, 40, 50]);
+      assert.equal(peak, 1);
+      assert.deepEqual(server.seen.map((x) => x.unitId), [1, 3, 1, 3, 1, 3]);
+    });
+
+    it('close() removes every listener it put on the serial port and the transport', async () => {
+      const c = (client = serialClient(pty.a, type));
+      assert.deepEqual((await c.readHoldingRegisters(1, 1, 1)).values, [10]);
+      type Emitter = { listenerCount(e: string): number; eventNames(): (string | symbol)[] };
+      const inner = c as unknown as { transport: Emitter & { conn?: { port: Emitter } } };
+      const port = inner.transport.conn?.port;
+      assert.ok(port && port.listenerCount('data') > 0, 'the port is live and listened to');
+      await c.close();
+      client = undefined;
+      // Only the catch-all that keeps a late OS error from going uncaught remains.
+      assert.deepEqual(port.eventNames(), ['error']);
+      assert.equal(port.listenerCount('error'), 1);
+      assert.deepEqual(inner.transport.eventNames(), []);
+    });
+
     it('broadcasts a write without waiting, then keeps the turnaround delay', async () => {
       const c = (client = serialClient(pty.a, type, { turnaroundDelay: 300, timeout: 1000 }));
       await c.connect();
@@ -112,3 +141,48 @@ for (const [type, framing] of [['rtu', rtu], ['ascii', ascii]] as const) {
     });
   });
 }
+
+describe('ModbusClient RTU pacing on a pty pair', () => {
+  it('keeps 3.5 characters of silence after a response before the next request (1200 baud 8N1: 29 ms)', async () => {
+    const pty = await new PtyPair('pace').start();
+    const server = await new SerialServer(pty.b, rtu, [1, 2], 1200).start();
+    const answeredAt: number[] = [];
+    server.onIndication = (ind) => {
+      ind.answer();
+      answeredAt.push(Date.now());
+    };
+    const c = new ModbusClient({ transport: { type: 'rtu', path: pty.a, baudRate: 1200 }, timeout: 1000 });
+    try {
+      await Promise.all([1, 2, 1, 2].map((u, i) => c.readHoldingRegisters(u, i, 1)));
+      assert.equal(server.seen.length, 4);
+      // The answer (7 bytes) takes 58 ms to send at 1200 baud on a real line; a pty delivers it at
+      // once, so the gap seen here is the client's own silence: 3.5 x 10 bits / 1200 = 29 ms.
+      for (let i = 1; i < 4; i++) {
+        const gap = server.seen[i].at - answeredAt[i - 1];
+        assert.ok(gap >= 28, `request ${i} came ${gap} ms after the previous answer`);
+      }
+    } finally {
+      await c.close();
+      await server.stop();
+      await pty.stop();
+    }
+  });
+
+  it('adds the request\'s transmission time to its timeout (8 bytes at 300 baud 8N1: 267 ms)', async () => {
+    const pty = await new PtyPair('txtime').start();
+    const server = await new SerialServer(pty.b, rtu, [], 300).start(); // answers no one
+    const c = new ModbusClient({ transport: { type: 'rtu', path: pty.a, baudRate: 300 }, timeout: 50 });
+    try {
+      await c.connect();
+      const t0 = performance.now();
+      await assert.rejects(c.readHoldingRegisters(1, 0, 1), TimeoutError);
+      const took = performance.now() - t0;
+      assert.ok(took >= 50 + (8 * 10 * 1000) / 300 - 2 && took < 1500, `timed out after ${took.toFixed(0)} ms`);
+      assert.equal(server.seen.length, 1);
+    } finally {
+      await c.close();
+      await server.stop();
+      await pty.stop();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { CodecError, ModbusExceptionError, encodeResponseAdu, mbap } from '../../src/codec';
+import * as net from 'node:net';
+import { CodecError, ModbusExceptionError, encodeResponseAdu, mbap, rtu } from '../../src/codec';
 import {
   BroadcastReadError, ConnectError, ConnectionClosedError, ConnectionLostError, ModbusClient, QueueFullError, TimeoutError,
   UnitUnavailableError,
@@ -102,6 +103,24 @@ describe('ModbusClient over TCP', () => {
     assert.deepEqual(server.seen[0], { unitId: 0, transactionId: server.seen[0].transactionId, fc: 6 });
   });
 
+  it('a broadcast followed at once by close() still goes out (its promise said it was sent)', async () => {
+    for (const framing of [mbap, rtu]) {
+      const gateway = await new FakeServer(framing).start();
+      gateway.onIndication = () => {};
+      const type = framing === mbap ? 'tcp' : 'rtu-tcp';
+      const c = new ModbusClient({ transport: { type, host: '127.0.0.1', port: gateway.port } });
+      try {
+        assert.equal(await c.writeMultipleRegisters(0, 3, [1, 2]), undefined);
+        await c.close();
+        await until(() => gateway.seen.length === 1, 1000, `the ${type} broadcast at the server`);
+        assert.deepEqual(gateway.seen.map((x) => [x.unitId, x.fc]), [[0, 16]]);
+      } finally {
+        await c.close();
+        await gateway.stop();
+      }
+    }
+  });
+
   it('times out a request the server never answers, then still works, leaving nothing behind', async () => {
     const before = await resources();
     const c = (client = tcpClient(server.port, { timeout: 100 }));
@@ -115,6 +134,28 @@ describe('ModbusClient over TCP', () => {
     assert.deepEqual((await c.readHoldingRegisters(1, 1, 1)).values, [10]);
     assert.equal(c.counters().timeouts, 1);
     await c.close();
+    assert.deepEqual(await leakedSince(before), {});
+  });
+
+  it('a server that accepts and never answers: every pipelined request times out exactly once, nothing leaks', async () => {
+    const before = await resources();
+    const c = (client = tcpClient(server.port, { timeout: 80, maxInFlight: 4, unitBackoff: false }));
+    server.onIndication = () => {};
+    const settled = new Array<number>(10).fill(0);
+    const errors: string[] = [];
+    await Promise.all(Array.from({ length: 10 }, (_, i) => c.readHoldingRegisters(1, i, 1).then(
+      () => { settled[i]++; errors.push('ok'); },
+      (e: Error & { code?: string }) => { settled[i]++; errors.push(e.code ?? e.name); },
+    )));
+    assert.deepEqual(settled, new Array<number>(10).fill(1));
+    assert.deepEqual(new Set(errors), new Set(['EMODBUS_TIMEOUT']));
+    assert.equal(server.seen.length, 10, 'all ten went on the wire, four at a time');
+    assert.deepEqual(c.pending, { queued: 0, inFlight: 0 });
+    assert.equal(c.counters().timeouts, 10);
+    await delay(100);
+    assert.deepEqual(settled, new Array<number>(10).fill(1), 'nothing settled twice later');
+    await c.close();
+    client = undefined;
     assert.deepEqual(await leakedSince(before), {});
   });
 
@@ -172,6 +213,33 @@ describe('ModbusClient over TCP', () => {
     assert.deepEqual(got.map((r) => r.values[0]), [0, 10, 20, 30]);
     const tids = server.seen.map((s) => s.transactionId);
     assert.equal(new Set(tids).size, 4);
+  });
+
+  it('connects lazily by default, sets TCP_NODELAY and keep-alive, and keeps one request in flight by default', async () => {
+    const calls: string[] = [];
+    const proto = net.Socket.prototype;
+    const { setNoDelay, setKeepAlive } = proto;
+    proto.setNoDelay = function (this: net.Socket, noDelay?: boolean) { calls.push(`nodelay:${String(noDelay)}`); return setNoDelay.call(this, noDelay); };
+    proto.setKeepAlive = function (this: net.Socket, enable?: boolean, delay?: number) { calls.push(`keepalive:${String(enable)}`); return setKeepAlive.call(this, enable, delay); };
+    try {
+      const c = (client = new ModbusClient({ transport: { type: 'tcp', host: '127.0.0.1', port: server.port }, timeout: 1000 }));
+      await delay(50);
+      assert.equal(server.sockets.size, 0, 'no connection before the first request');
+      assert.equal(c.state, 'idle');
+      let open = 0;
+      let peak = 0;
+      server.onIndication = (ind) => {
+        peak = Math.max(peak, ++open);
+        setTimeout(() => { open--; ind.answer(); }, 3);
+      };
+      await Promise.all([0, 1, 2, 3, 4].map((a) => c.readHoldingRegisters(1, a, 1)));
+      assert.equal(peak, 1);
+      assert.equal(server.sockets.size, 1);
+      assert.deepEqual(calls, ['nodelay:true', 'keepalive:true']);
+    } finally {
+      proto.setNoDelay = setNoDelay;
+      proto.setKeepAlive = setKeepAlive;
+    }
   });
 
   it('never has more than maxInFlight requests on the wire', async () => {
@@ -286,6 +354,50 @@ describe('ModbusClient over TCP', () => {
     await assert.rejects(c.readHoldingRegisters(1, 0, 1), ConnectionClosedError);
     assert.equal(c.state, 'closed');
     assert.deepEqual(await leakedSince(before), {});
+  });
+
+  it('close() removes every listener it added: on the socket, the transport and the process', async () => {
+    const c = (client = tcpClient(server.port));
+    const processEvents = ['exit', 'beforeExit', 'uncaughtException', 'unhandledRejection', 'SIGINT', 'SIGTERM'] as const;
+    const processBefore = processEvents.map((e) => process.listenerCount(e));
+    await c.readHoldingRegisters(1, 0, 1);
+    type Emitter = { listenerCount(e: string): number; eventNames(): (string | symbol)[] };
+    const inner = c as unknown as { transport: Emitter & { conn?: { socket: Emitter } } };
+    const socket = inner.transport.conn?.socket;
+    assert.ok(socket, 'a live socket while connected');
+    assert.ok(socket.listenerCount('close') > 0 && inner.transport.listenerCount('data') > 0, 'the listeners this test looks for exist');
+    await c.close();
+    assert.deepEqual(socket.eventNames(), []);
+    assert.deepEqual(inner.transport.eventNames(), []);
+    assert.deepEqual(processEvents.map((e) => process.listenerCount(e)), processBefore);
+  });
+
+  it('counts bytes in and out exactly as they go on the wire', async () => {
+    const c = (client = tcpClient(server.port));
+    await c.readHoldingRegisters(1, 0, 3); // 12 out (MBAP 7 + PDU 5), 15 in (7 + fc, count, 6)
+    assert.deepEqual([c.counters().bytesOut, c.counters().bytesIn], [12, 15]);
+    await assert.rejects(c.readHoldingRegisters(1, 99, 5), ModbusExceptionError); // 12 out, 9 in
+    await c.writeMultipleRegisters(1, 0, [1, 2]); // 7 + 10 out, 7 + 5 in
+    const n = c.counters();
+    assert.deepEqual([n.bytesOut, n.bytesIn], [12 + 12 + 17, 15 + 9 + 12]);
+    assert.deepEqual([n.requests, n.responses, n.exceptions], [3, 3, 1]);
+  });
+
+  it('retries writes only when writeRetries says so; per-call retries override both', async () => {
+    const c = (client = tcpClient(server.port, { timeout: 60, writeRetries: 1, unitBackoff: false }));
+    let n = 0;
+    server.onIndication = (ind) => { if (n++ % 2 === 1) ind.answer(); };
+    assert.deepEqual(await c.writeSingleRegister(1, 3, 33), { fc: 6, address: 3, value: 33 });
+    assert.equal(c.counters().retries, 1);
+    assert.deepEqual(server.seen.map((s) => s.fc), [6, 6]);
+    n = 0;
+    await assert.rejects(c.writeSingleRegister(1, 3, 34, { retries: 0 }), TimeoutError);
+    n = 0;
+    await assert.rejects(c.readHoldingRegisters(1, 3, 1, { retries: 0 }), TimeoutError);
+    assert.equal(c.counters().retries, 1);
+    n = 0;
+    assert.deepEqual((await c.readHoldingRegisters(1, 3, 1, { retries: 2 })).values, [33]);
+    assert.equal(c.counters().retries, 2);
   });
 
   it('close() during a reconnect backoff cancels it', async () => {

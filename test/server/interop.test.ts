@@ -131,6 +131,21 @@ describe('interop: modbus-serial drives our server', function () {
     }
   });
 
+  it('over RTU on a pty pair (connectRTU, unbuffered): the codes the buffered port cannot frame too', async () => {
+    const pty: PtyPair = await ptyPair();
+    const server = makeServer();
+    const client = new ModbusRTU();
+    try {
+      await server.listen({ type: 'rtu', path: pty.a, baudRate: 38400 });
+      await client.connectRTU(pty.b, { baudRate: 38400 });
+      await driveModbusSerial(client, server, 'rtu', new Set([17, 20, 22, 23, 43, 65]));
+    } finally {
+      await new Promise<void>((r) => client.close(() => r()));
+      await server.close();
+      await pty.close();
+    }
+  });
+
   it('over RTU over TCP (its telnet port)', async () => {
     const server = makeServer();
     const { port } = await server.listen({ type: 'rtu-tcp', host: '127.0.0.1', port: 0 });
@@ -182,7 +197,7 @@ describe('interop: jsmodbus drives our server', function () {
     }
   });
 
-  it('ModbusRTUClient on a pty pair: reads and writes', async () => {
+  it('ModbusRTUClient on a pty pair: FC 1-6, 15, 16, 43 and an exception', async () => {
     const pty = await ptyPair();
     const server = makeServer();
     await server.listen({ type: 'rtu', path: pty.a, baudRate: 38400 });
@@ -200,6 +215,12 @@ describe('interop: jsmodbus drives our server', function () {
       assert.deepEqual([...(await client.readInputRegisters(1001, 2)).response.body.valuesAsArray], [1002, 1003]);
       assert.deepEqual(server.memory.get('holdingRegisters', 3, 1), [4242]);
       assert.deepEqual(server.memory.get('coils', 40, 2), [false, true]);
+      assert.deepEqual([...(await client.readDiscreteInputs(0, 3)).response.body.valuesAsArray].slice(0, 3), [0, 1, 1]);
+      const id = (await client.readDeviceIdentification(1, 0)).response.body;
+      assert.deepEqual(id.objects.map((o) => String(o.value)), ['ACME', 'UM-1', '1.2']);
+      await assert.rejects(client.readInputRegisters(0, 1), (e: { response?: { body?: { code?: number } } }) => e.response?.body?.code === 2);
+      // The line is fine after the exception.
+      assert.deepEqual([...(await client.readHoldingRegisters(0, 1)).response.body.valuesAsArray], [10]);
     } finally {
       await new Promise<void>((r) => port.close(() => r()));
       await server.close();

@@ -66,16 +66,38 @@ describe('server memory map over TCP', () => {
     assert.deepEqual(writes.map((w) => [w.table, w.address, w.values.length]), [['coils', 12, 3], ['holdingRegisters', 110, 3]]);
   });
 
-  it('FC 22 mask-writes a register as the spec computes it', async () => {
+  it('FC 22 mask-writes a register as the spec computes it, and emits write with the result', async () => {
     server.memory.set('holdingRegisters', 101, [0x12]);
+    writes.length = 0;
     // Spec example: current 0x12, AND 0xF2, OR 0x25 -> 0x17.
     assert.deepEqual(await client.request(1, { fc: 22, address: 101, andMask: 0xf2, orMask: 0x25 }), { fc: 22, address: 101, andMask: 0xf2, orMask: 0x25 });
     assert.deepEqual(server.memory.get('holdingRegisters', 101, 1), [0x17]);
+    assert.deepEqual(writes.map((w) => [w.unitId, w.table, w.address, w.values]), [[1, 'holdingRegisters', 101, [0x17]]]);
   });
 
-  it('FC 23 writes before it reads', async () => {
+  it('FC 23 writes before it reads, and emits write at the write address only', async () => {
+    writes.length = 0;
     const res = await client.request(1, { fc: 23, readAddress: 112, readQuantity: 3, writeAddress: 113, values: [5, 6] });
     assert.deepEqual(res, { fc: 23, values: [65535, 5, 6] });
+    assert.deepEqual(writes.map((w) => [w.table, w.address, w.values]), [['holdingRegisters', 113, [5, 6]]]);
+  });
+
+  it('reads emit no write event; each write emits one, after the map holds the new values', async () => {
+    writes.length = 0;
+    const seenInMap: number[][] = [];
+    const look = (e: MemoryWriteEvent): void => { seenInMap.push(server.memory.get('holdingRegisters', e.address, e.values.length) as number[]); };
+    server.on('write', look);
+    try {
+      await client.request(1, { fc: 3, address: 100, quantity: 2 });
+      await client.request(1, { fc: 1, address: 10, quantity: 2 });
+      assert.equal(writes.length, 0);
+      await client.request(1, { fc: 16, address: 114, values: [41, 42] });
+      await client.request(1, { fc: 6, address: 116, value: 43 });
+    } finally {
+      server.off('write', look);
+    }
+    assert.deepEqual(writes.map((w) => w.address), [114, 116]);
+    assert.deepEqual(seenInMap, [[41, 42], [43]]);
   });
 
   it('an address outside a section gets 02 and writes nothing', async () => {
@@ -157,6 +179,33 @@ describe('server memory map per unit', () => {
       assert.deepEqual(await c.request(1, { fc: 2, address: 65535, quantity: 1 }), { fc: 2, values: [false] });
     } finally {
       c.close();
+      await server.close();
+    }
+  });
+});
+
+describe('server memory map atomicity', () => {
+  it('a read never sees part of a concurrent multi-register write, from other connections', async () => {
+    const { server, port } = await startTcpServer({ memoryMap: { holdingRegisters: { size: 123 } } });
+    const writers = await Promise.all(Array.from({ length: 4 }, () => RawClient.connect(port)));
+    const reader = await RawClient.connect(port);
+    const torn: (number[] | boolean[])[] = [];
+    try {
+      const writing = writers.map(async (w, k) => {
+        for (let i = 0; i < 25; i++) await w.request(1, { fc: 16, address: 0, values: new Array<number>(123).fill(k * 100 + i + 1) });
+      });
+      const reading = (async () => {
+        for (let i = 0; i < 60; i++) {
+          const r = await reader.request(1, { fc: 3, address: 0, quantity: 123 });
+          if ('exception' in r || r.fc !== 3) throw new Error('read refused');
+          if (new Set<number | boolean>(r.values).size !== 1) torn.push(r.values);
+        }
+      })();
+      await Promise.all([...writing, reading]);
+      assert.deepEqual(torn, []);
+      assert.equal(new Set<number | boolean>(server.memory.get('holdingRegisters', 0, 123)).size, 1);
+    } finally {
+      [...writers, reader].forEach((c) => c.close());
       await server.close();
     }
   });

@@ -100,6 +100,34 @@ describe('server routes', () => {
     }
   });
 
+  it('a route is asked only after the spec checks: 01 and 03 come first, and a route cannot hear them', async () => {
+    const { server, port } = await startTcpServer();
+    const heard: number[] = [];
+    server.addRoute({}, (ind) => {
+      heard.push(ind.fc);
+      throw new Error('execution failed');
+    });
+    server.on('error', () => undefined);
+    const c = await RawClient.connect(port);
+    try {
+      c.write([0, 1, 0, 0, 0, 2, 1, 0x41]); // FC 65: unknown
+      assert.deepEqual(await c.pduFor(1), [0xc1, 0x01]);
+      c.write([0, 2, 0, 0, 0, 6, 1, 3, 0, 0, 0, 0]); // FC 3, quantity 0
+      assert.deepEqual(await c.pduFor(2), [0x83, 0x03]);
+      c.write([0, 3, 0, 0, 0, 6, 1, 3, 0xff, 0xf0, 0, 126]); // quantity 126 and past 0xFFFF: 03 before 02
+      assert.deepEqual(await c.pduFor(3), [0x83, 0x03]);
+      c.write([0, 4, 0, 0, 0, 8, 1, 0x0f, 0, 0, 0, 9, 1, 0xff]); // FC 15: 9 coils in 1 byte
+      assert.deepEqual(await c.pduFor(4), [0x8f, 0x03]);
+      assert.deepEqual(heard, [], 'no route ran for a request the spec refuses first');
+      c.write([0, 5, 0, 0, 0, 6, 1, 3, 0, 0, 0, 1]); // well-formed: the route runs and fails
+      assert.deepEqual(await c.pduFor(5), [0x83, 0x04]);
+      assert.deepEqual(heard, [3]);
+    } finally {
+      c.close();
+      await server.close();
+    }
+  });
+
   it('a reply with the wrong number of values gets 04 and is counted', async () => {
     const { server, port } = await startTcpServer();
     server.addRoute({ functionCodes: [1] }, () => ({ values: [true] }));
