@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS } from './browser';
-import { cancelAll, editNode, helpFor, keepFailure, openEditor, topTray, type EditorSession } from './editor-page';
+import { cancelAll, editNode, helpFor, keepFailure, nodeOnWorkspace, openEditor, topTray, type EditorSession } from './editor-page';
 
 interface DialogCase {
   type: string;
@@ -98,6 +98,44 @@ describe('editor dialogs in a real browser', function () {
     const map = topTray(s.page).locator('#node-config-umodbus-server-map').locator('.monaco-editor .view-lines, .ace_content').first();
     await map.waitFor({ state: 'visible', timeout: 10000 });
     assert.match((await map.innerText()).replace(/\u00a0/g, ' '), /"holdingRegisters"/);
+  });
+
+  it('a read node dragged from the palette opens with its defaults, wants a client, and is valid once one is picked', async () => {
+    const { page } = s;
+    type Red = { nodes: { eachNode(cb: (n: { id: string; type: string }) => void): void; node(id: string): { valid: boolean; client: string } } };
+    const readIds = (): Promise<string[]> => page.evaluate(() => {
+      const ids: string[] = [];
+      (globalThis as unknown as { RED: Red }).RED.nodes.eachNode((n) => { if (n.type === 'umodbus-read') ids.push(n.id); });
+      return ids;
+    });
+    const before = await readIds();
+    // An empty stretch of the demo tab, between the coil row and the route row.
+    await page.locator('#red-ui-palette-modbus .red-ui-palette-node[data-palette-type="umodbus-read"]').dragTo(page.locator('#red-ui-workspace-chart'), { targetPosition: { x: 700, y: 500 } });
+    await page.waitForFunction((known) => {
+      let found = false;
+      (globalThis as unknown as { RED: Red }).RED.nodes.eachNode((n) => { if (n.type === 'umodbus-read' && !known.includes(n.id)) found = true; });
+      return found;
+    }, before, { timeout: 10000 });
+    const added = (await readIds()).filter((id) => !before.includes(id));
+    assert.equal(added.length, 1, 'one new read node');
+    const id = added[0];
+    const badge = nodeOnWorkspace(page, id).locator('.red-ui-flow-node-error');
+    assert.equal(await badge.evaluate((e) => e.classList.contains('hide')), false, 'no client yet: flagged');
+
+    await editNode(page, id, '#node-input-unitId');
+    const defaults = { '#node-input-unitId': '1', '#node-input-fc': '3', '#node-input-address': '0', '#node-input-quantity': '1', '#node-input-dataType': 'uint16', '#node-input-pollInterval': '0' };
+    for (const [field, value] of Object.entries(defaults)) assert.equal(await page.locator(field).inputValue(), value, field);
+    // Node-RED leaves a new node's config select at "none"; the client is required, so it is flagged.
+    await page.waitForSelector('#node-input-client.input-error', { timeout: 5000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dialog-umodbus-read-new.png') });
+    await page.selectOption('#node-input-client', 'demo-client');
+    await page.waitForSelector('#node-input-client:not(.input-error)', { timeout: 5000 });
+    await page.click('#node-dialog-ok');
+    await page.waitForSelector('.red-ui-editor .red-ui-tray', { state: 'detached', timeout: 10000 });
+    await page.waitForFunction((nid) => document.querySelector(`[id="${nid}"] .red-ui-flow-node-error`)?.classList.contains('hide'), id, { timeout: 10000 });
+    const saved = await page.evaluate((nid) => (globalThis as unknown as { RED: Red }).RED.nodes.node(nid), id);
+    assert.equal(saved.client, 'demo-client');
+    assert.equal(saved.valid, true);
   });
 
   it('flags an out-of-range unit id and address in the dialog and, after Done, on the node', async () => {

@@ -42,9 +42,14 @@ export function topTray(page: Page): Locator {
   return page.locator('.red-ui-editor .red-ui-tray').last();
 }
 
+/** A workspace node's SVG group; an attribute selector, since generated ids may start with a digit. */
+export function nodeOnWorkspace(page: Page, id: string): Locator {
+  return page.locator(`[id="${id}"]`);
+}
+
 /** Open a workspace node's edit dialog the way a user does: double-click it. */
 export async function editNode(page: Page, id: string, field: string): Promise<void> {
-  await page.dblclick(`#${id} .red-ui-flow-node`);
+  await nodeOnWorkspace(page, id).locator('.red-ui-flow-node').dblclick();
   await page.waitForSelector(field, { state: 'visible', timeout: 10000 });
 }
 
