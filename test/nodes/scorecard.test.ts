@@ -120,16 +120,16 @@ describe('Flow Library scorecard (offline)', () => {
 
   it('the published tarball holds every node file, locale, icon and example the library indexes', async function () {
     this.timeout(60000);
-    // npm's own file list for `npm pack`, from the npm that Node-RED's registry installs with.
-    // Not the npm CLI: npm 10 runs the prepare script (a rebuild of dist/ under the running
-    // tests) on `pack --dry-run` even with --ignore-scripts.
+    // npm's own file list for `npm pack` (npm-packlist, from the npm that Node-RED's registry
+    // installs with). Not the npm CLI: npm 10 runs the prepare script (a rebuild of dist/ under
+    // the running tests) on `pack --dry-run` even with --ignore-scripts. The package tree is
+    // just the root: packlist walks dependencies only for bundleDependencies, and there are none.
+    const raw = readJson<Record<string, unknown>>(join(root, 'package.json'));
+    assert.equal(raw.bundleDependencies ?? raw.bundledDependencies, undefined);
     const npmDir = dirname(require.resolve('npm/package.json', { paths: [dirname(require.resolve('@node-red/registry/package.json'))] }));
-    const fromNpm = (id: string): string => require.resolve(id, { paths: [npmDir] });
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const Arborist = require(fromNpm('@npmcli/arborist')) as new (o: { path: string }) => { loadActual(): Promise<unknown> };
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const packlist = require(fromNpm('npm-packlist')) as (tree: unknown) => Promise<string[]>;
-    const files = new Set(await packlist(await new Arborist({ path: root }).loadActual()));
+    const packlist = require(require.resolve('npm-packlist', { paths: [npmDir] })) as (tree: object) => Promise<string[]>;
+    const files = new Set(await packlist({ path: root, package: raw, isProjectRoot: true, edgesOut: new Map() }));
     const want = ['package.json', 'README.md', 'LICENSE', ...readdirSync(join(root, 'examples')).map((f) => `examples/${f}`)];
     for (const [type, js] of Object.entries(pkg['node-red'].nodes)) {
       want.push(js, js.replace(/\.js$/, '.html'), `dist/src/nodes/icons/${type}.svg`, `dist/src/nodes/locales/en-US/${type}.json`, `dist/src/nodes/locales/de/${type}.json`);
