@@ -133,7 +133,10 @@ describe('editor dialogs in a real browser', function () {
     await page.click('#node-dialog-ok');
     await page.waitForSelector('.red-ui-editor .red-ui-tray', { state: 'detached', timeout: 10000 });
     await page.waitForFunction((nid) => document.querySelector(`[id="${nid}"] .red-ui-flow-node-error`)?.classList.contains('hide'), id, { timeout: 10000 });
-    const saved = await page.evaluate((nid) => (globalThis as unknown as { RED: Red }).RED.nodes.node(nid), id);
+    const saved = await page.evaluate((nid) => {
+      const n = (globalThis as unknown as { RED: Red }).RED.nodes.node(nid);
+      return { client: n.client, valid: n.valid };
+    }, id);
     assert.equal(saved.client, 'demo-client');
     assert.equal(saved.valid, true);
   });
