@@ -1,0 +1,140 @@
+/**
+ * The Node-RED Flow Library scorecard (`node-red-dev validate`, checks P01-P08, N01-N02, D01),
+ * checked offline. node-red-dev itself fetches catalogue.nodered.org for P08 and N01 and stops
+ * when it cannot; here N01 (unique node types) is checked against the types this machine really
+ * has: Node-RED's core nodes and node-red-contrib-modbus, both installed beside us.
+ */
+import { strict as assert } from 'node:assert';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+const root = join(__dirname, '..', '..', '..');
+interface Pkg {
+  name: string; license?: string; keywords?: string[]; repository?: { url?: string }; bugs?: unknown;
+  engines?: { node?: string }; dependencies?: Record<string, string>; files?: string[];
+  'node-red': { version?: string; nodes: Record<string, string> };
+}
+const readJson = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
+const pkg = readJson<Pkg>(join(root, 'package.json'));
+
+// Node-RED's registry checks `node-red.version` with this semver when it loads a module.
+const nodeRedDir = dirname(require.resolve('node-red/package.json'));
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const semver = require(require.resolve('semver', { paths: [join(nodeRedDir, 'node_modules', '@node-red', 'registry'), nodeRedDir] })) as {
+  validRange(range: string): string | null; satisfies(version: string, range: string): boolean; minVersion(range: string): { version: string } | null;
+};
+
+/** Types an editor file registers, as node-red-dev finds them: RED.nodes.registerType('<type>', ...). */
+function registeredTypes(htmlFile: string): string[] {
+  return [...readFileSync(htmlFile, 'utf8').matchAll(/registerType\(\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
+}
+
+/** Types registered by the editor files of a package's node-red.nodes map. */
+function packageTypes(dir: string): string[] {
+  const nodes = readJson<Pkg>(join(dir, 'package.json'))['node-red'].nodes;
+  return Object.values(nodes).flatMap((js) => registeredTypes(join(dir, js.replace(/\.js$/, '.html'))));
+}
+
+function categories(htmlFile: string): string[] {
+  return [...readFileSync(htmlFile, 'utf8').matchAll(/category:\s*'([^']+)'/g)].map((m) => m[1]);
+}
+
+const ours = packageTypes(root);
+
+describe('Flow Library scorecard (offline)', () => {
+  it('P01 license: MIT in package.json and a LICENSE file that says so', () => {
+    assert.equal(pkg.license, 'MIT');
+    assert.match(readFileSync(join(root, 'LICENSE'), 'utf8'), /^MIT License/);
+  });
+
+  it('P03 repository: a git URL', () => {
+    assert.match(pkg.repository?.url ?? '', /^git\+https:\/\/github\.com\/[\w.-]+\/[\w.-]+\.git$/);
+  });
+
+  it('P04 name: scoped, as new packages should be', () => {
+    assert.match(pkg.name, /^@[a-z\d][\w.-]+\/[a-z\d][\w.-]*$/);
+  });
+
+  it('P05 keywords include node-red', () => {
+    assert.ok(pkg.keywords?.includes('node-red'));
+  });
+
+  it('P06 node-red.version is declared and admits the Node-RED we test with', () => {
+    const range = pkg['node-red'].version ?? '';
+    assert.ok(semver.validRange(range), `node-red.version ${range}`);
+    const installed = readJson<{ version: string }>(join(nodeRedDir, 'package.json')).version;
+    assert.ok(semver.satisfies(installed, range), `Node-RED ${installed} satisfies ${range}`);
+  });
+
+  it('P07 engines.node is declared and admits the oldest Node.js that Node-RED runs on', () => {
+    const range = pkg.engines?.node ?? '';
+    const nodeRedMin = semver.minVersion(readJson<Pkg>(join(nodeRedDir, 'package.json')).engines?.node ?? '');
+    assert.ok(nodeRedMin && semver.satisfies(nodeRedMin.version, range), `Node.js ${nodeRedMin?.version} satisfies ${range}`);
+  });
+
+  it('N01 names: every type starts with umodbus-, flow nodes in category modbus, config nodes in config', () => {
+    assert.deepEqual([...ours].sort(), Object.keys(pkg['node-red'].nodes).sort());
+    for (const [type, js] of Object.entries(pkg['node-red'].nodes)) {
+      assert.match(type, /^umodbus-[a-z-]+$/);
+      const config = type === 'umodbus-client' || type === 'umodbus-server';
+      assert.deepEqual(categories(join(root, js.replace(/\.js$/, '.html'))), [config ? 'config' : 'modbus'], type);
+    }
+  });
+
+  it('N01 unique types: none clashes with a Node-RED core node or a node-red-contrib-modbus node', () => {
+    const coreDir = join(dirname(require.resolve('@node-red/nodes/package.json')), 'core');
+    const core = readdirSync(coreDir).flatMap((cat) => readdirSync(join(coreDir, cat)).filter((f) => f.endsWith('.html')).flatMap((f) => registeredTypes(join(coreDir, cat, f))));
+    // Types the editor itself owns; no .html registers them.
+    const reserved = ['tab', 'subflow', 'group', 'junction', 'unknown'];
+    const contrib = packageTypes(dirname(require.resolve('node-red-contrib-modbus/package.json')));
+    // The lists are real: a parser that found nothing would let every name through.
+    for (const t of ['inject', 'debug', 'mqtt-broker', 'tcp request', 'link call']) assert.ok(core.includes(t), `core has ${t}`);
+    for (const t of ['modbus-client', 'modbus-read', 'modbus-write', 'modbus-server', 'modbus-flex-server']) assert.ok(contrib.includes(t), `contrib has ${t}`);
+    const taken = new Set([...core, ...reserved, ...contrib].map((t) => t.toLowerCase()));
+    assert.deepEqual(ours.filter((t) => taken.has(t.toLowerCase())), []);
+  });
+
+  it('N02 examples: valid flows whose config references resolve, using every flow node', () => {
+    const dir = join(root, 'examples');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    assert.ok(files.length > 0);
+    const used = new Set<string>();
+    for (const f of files) {
+      const flow = readJson<unknown>(join(dir, f));
+      assert.ok(Array.isArray(flow), f);
+      const nodes = flow as { id: unknown; type: unknown; client?: string; server?: string; wires?: string[][] }[];
+      const ids = new Set(nodes.map((n) => n.id));
+      assert.equal(ids.size, nodes.length, `${f}: ids are unique`);
+      for (const n of nodes) {
+        assert.ok(typeof n.id === 'string' && typeof n.type === 'string', `${f}: ${JSON.stringify(n).slice(0, 80)}`);
+        used.add(n.type);
+        for (const ref of [n.client, n.server, ...(n.wires ?? []).flat()]) if (ref !== undefined) assert.ok(ids.has(ref), `${f}: ${n.id} refers to ${ref}`);
+      }
+    }
+    for (const type of ['umodbus-read', 'umodbus-write', 'umodbus-server-route']) assert.ok(used.has(type), `an example uses ${type}`);
+  });
+
+  it('D01 at most 6 dependencies', () => {
+    assert.ok(Object.keys(pkg.dependencies ?? {}).length <= 6);
+  });
+
+  it('the published tarball holds every node file, locale, icon and example the library indexes', async function () {
+    this.timeout(60000);
+    // npm's own file list for `npm pack` (npm-packlist, from the npm that Node-RED's registry
+    // installs with). Not the npm CLI: npm 10 runs the prepare script (a rebuild of dist/ under
+    // the running tests) on `pack --dry-run` even with --ignore-scripts. The package tree is
+    // just the root: packlist walks dependencies only for bundleDependencies, and there are none.
+    const raw = readJson<Record<string, unknown>>(join(root, 'package.json'));
+    assert.equal(raw.bundleDependencies ?? raw.bundledDependencies, undefined);
+    const npmDir = dirname(require.resolve('npm/package.json', { paths: [dirname(require.resolve('@node-red/registry/package.json'))] }));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const packlist = require(require.resolve('npm-packlist', { paths: [npmDir] })) as (tree: object) => Promise<string[]>;
+    const files = new Set(await packlist({ path: root, package: raw, isProjectRoot: true, edgesOut: new Map() }));
+    const want = ['package.json', 'README.md', 'LICENSE', ...readdirSync(join(root, 'examples')).map((f) => `examples/${f}`)];
+    for (const [type, js] of Object.entries(pkg['node-red'].nodes)) {
+      want.push(js, js.replace(/\.js$/, '.html'), `dist/src/nodes/icons/${type}.svg`, `dist/src/nodes/locales/en-US/${type}.json`, `dist/src/nodes/locales/de/${type}.json`);
+    }
+    assert.deepEqual(want.filter((f) => !files.has(f)), []);
+    assert.deepEqual([...files].filter((f) => /^(dist\/)?(test|bench)\//.test(f)), [], 'tests and benchmarks are not published');
+  });
+});
