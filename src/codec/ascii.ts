@@ -63,7 +63,7 @@ class AsciiDeframer implements Deframer {
         try {
           const frame = parseBody(b, start + 1, i - 1);
           q.consume(i + 1 - q.off);
-          return { type: 'frame', frame };
+          return frame;
         } catch (e) {
           q.consume(i + 1 - q.off);
           return { type: 'error', error: e as CodecError, dropped: i + 1 - start, fatal: false };

@@ -8,6 +8,9 @@ import { CodecError } from './errors';
  * The bytes are the deframer's or the caller's: copy them before the next push if you keep them.
  */
 export class Frame {
+  /** A Frame is its own `frame` DeframeResult, so a deframer allocates nothing but the Frame per ADU. */
+  readonly type = 'frame' as const;
+
   constructor(
     readonly unitId: number,
     readonly transactionId: number,
@@ -21,6 +24,10 @@ export class Frame {
     return new Frame(unitId, transactionId, pdu, 0, pdu.length);
   }
 
+  get frame(): Frame {
+    return this;
+  }
+
   /** The PDU as a Buffer view (allocates one; the hot paths use data, start and end). */
   get pdu(): Buffer {
     return this.data.subarray(this.start, this.end);
@@ -30,7 +37,8 @@ export class Frame {
 /** What a deframer has found in the bytes pushed so far. Never an ambiguous null. */
 export type DeframeResult =
   | { readonly type: 'incomplete' }
-  | { readonly type: 'frame'; readonly frame: Frame }
+  /** A Frame is its own result: `r.type === 'frame'`, and `r.frame` is `r`. */
+  | Frame
   /** `dropped` bytes were discarded; for `fatal` errors the stream cannot be trusted and should be closed. */
   | { readonly type: 'error'; readonly error: CodecError; readonly dropped: number; readonly fatal: boolean };
 

@@ -59,7 +59,7 @@ class MbapDeframer implements Deframer {
     }
     const frame = new Frame(b[o + 6], (b[o] << 8) | b[o + 1], b, o + MBAP_HEADER_LENGTH, o + total);
     q.consume(total);
-    return { type: 'frame', frame };
+    return frame;
   }
 
   reset(): number {

@@ -143,7 +143,7 @@ class RtuDeframer implements Deframer {
     const o = q.off;
     const frame = new Frame(b[o], 0, b, o + 1, o + len - 2);
     q.consume(len);
-    return { type: 'frame', frame };
+    return frame;
   }
 
   reset(): number {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { createRequire } from 'node:module';
 import {
   CodecError, MAX_ASCII_ADU_LENGTH, MAX_RTU_ADU_LENGTH, MAX_TCP_ADU_LENGTH, ascii, crc16, decodeRequest, decodeResponse,
-  encodeExceptionAdu, encodeRequestAdu, encodeResponseAdu, lrc, mbap, rtu, type DeframeResult, type Deframer, type Frame,
+  encodeExceptionAdu, encodeRequestAdu, encodeResponseAdu, lrc, mbap, rtu, type DeframeResult, type Deframer, Frame,
 } from '../../src/codec';
 import { CASES, EXCEPTION_CODES, FUNCTION_CODES } from './cases';
 
@@ -22,7 +22,7 @@ function feed(d: Deframer, bytes: Uint8Array, size = bytes.length): DeframeResul
     for (let guard = 0; guard < 10_000; guard++) {
       const r = d.next();
       if (r.type === 'incomplete') break;
-      out.push(r.type === 'frame' ? { type: 'frame', frame: { ...r.frame, pdu: Buffer.from(r.frame.pdu) } } : r);
+      out.push(r.type === 'frame' ? Frame.of(r.unitId, r.transactionId, Buffer.from(r.pdu)) : r);
     }
   }
   return out;

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import {
-  ascii, decodeRequest, decodeResponse, encodeRequestAdu, encodeResponseAdu, mbap, rtu, type DeframeResult, type Framing, type Role,
+  Frame, ascii, decodeRequest, decodeResponse, encodeRequestAdu, encodeResponseAdu, mbap, rtu, type DeframeResult, type Framing, type Role,
 } from '../../src/codec';
 import { requestArb, responseArb } from './arbitraries';
 
@@ -36,7 +36,7 @@ function deframeInPieces(framing: Framing, role: Role, bytes: Buffer, cuts: numb
     for (let guard = 0; guard <= bytes.length + 1; guard++) {
       const r = d.next();
       if (r.type === 'incomplete') break;
-      out.push(r.type === 'frame' ? { type: 'frame', frame: { ...r.frame, pdu: Buffer.from(r.frame.pdu) } } : r);
+      out.push(r.type === 'frame' ? Frame.of(r.unitId, r.transactionId, Buffer.from(r.pdu)) : r);
     }
     piece.fill(0xa5);
   }
