@@ -8,8 +8,8 @@ const root = join(__dirname, '..', '..', '..');
 
 export interface RunningNodeRed { url: string; stop(): Promise<void>; log(): string }
 
-/** Start Node-RED with this package from the working tree (nodesDir), empty flows, in `userDir`; `extra` adds settings. */
-export async function startNodeRed(userDir: string, extra: Record<string, unknown> = {}): Promise<RunningNodeRed> {
+/** Start Node-RED with this package from the working tree (nodesDir) and `flows`, in `userDir`; `extra` adds settings. */
+export async function startNodeRed(userDir: string, extra: Record<string, unknown> = {}, flows: unknown[] = []): Promise<RunningNodeRed> {
   const port = await freePort();
   const settings = {
     uiHost: '127.0.0.1', uiPort: port, flowFile: 'flows.json', credentialSecret: false, nodesDir: [root],
@@ -20,7 +20,7 @@ export async function startNodeRed(userDir: string, extra: Record<string, unknow
     ...extra,
   };
   writeFileSync(join(userDir, 'settings.js'), `module.exports = ${JSON.stringify(settings)};\n`);
-  writeFileSync(join(userDir, 'flows.json'), '[]');
+  writeFileSync(join(userDir, 'flows.json'), JSON.stringify(flows));
   const red = require.resolve('node-red/red.js', { paths: [root] });
   let log = '';
   const child: ChildProcess = spawn(process.execPath, [red, '--userDir', userDir, '--settings', join(userDir, 'settings.js')], { stdio: ['ignore', 'pipe', 'pipe'] });
