@@ -48,6 +48,11 @@ describe('nodes: packaging and i18n', () => {
     }
   });
 
+  it('the de catalogs have exactly the keys of the en-US ones', () => {
+    const keys = (o: unknown, at = ''): string[] => Object.entries(o as Record<string, unknown>).flatMap(([k, v]) => (v && typeof v === 'object' ? keys(v, `${at}${k}.`) : [`${at}${k}`]));
+    for (const type of TYPES) assert.deepEqual(keys(catalog('de', type)).sort(), keys(catalog('en-US', type)).sort(), type);
+  });
+
   it('every status key the runtime uses exists in the shared catalog', () => {
     const kinds = ['config', 'listening', 'timeout', 'queue-full', 'bad-msg', 'closed', 'connection-lost', 'unit-unavailable', 'connect-failed', 'broadcast-read', 'skipped', 'error', 'no-config'];
     for (const lang of ['en-US', 'de']) {
