@@ -23,6 +23,9 @@ function flows(port: number): N[] {
     { id: 'r-good', type: 'umodbus-read', client: 'c-good', unitId: 1, fc: 3, address: 0, quantity: 1 },
     { id: 'w-good', type: 'umodbus-write', client: 'c-good', unitId: 0, fc: 6, address: 0 },
     { id: 'rt-good', type: 'umodbus-server-route', server: 's-good', unitIds: '1-3', functionCodes: '3,16', addressStart: '', addressEnd: '' },
+    { id: 'r-typed', type: 'umodbus-read', client: 'c-good', unitId: 1, fc: 3, address: 0, quantity: 1, dataType: 'float32', byteOrder: 'CDAB' },
+    { id: 'w-typed', type: 'umodbus-write', client: 'c-good', unitId: 1, fc: 16, address: 0, dataType: 'int64', byteOrder: 'BADC' },
+    { id: 'rt-typed', type: 'umodbus-server-route', server: 's-good', functionCodes: '3', dataType: 'string', byteOrder: 'DCBA' },
     { id: 'r-unit', type: 'umodbus-read', client: 'c-good', unitId: 256, fc: 3, address: 0, quantity: 1 },
     { id: 'r-qty', type: 'umodbus-read', client: 'c-good', unitId: 1, fc: 3, address: 0, quantity: 0 },
     { id: 'r-cfg', type: 'umodbus-read', client: 'c-bad', unitId: 1, fc: 3, address: 0, quantity: 1 },
@@ -40,7 +43,7 @@ function flows(port: number): N[] {
   ];
 }
 const INVALID = ['r-unit', 'r-qty', 'r-cfg', 'r-none', 'w-fc', 'rt-ids', 'rt-range'];
-const VALID = ['r-good', 'w-good', 'rt-good'];
+const VALID = ['r-good', 'w-good', 'rt-good', 'r-typed', 'w-typed', 'rt-typed'];
 
 /** [type, field, other settings, bad values, good values]: what each validate function must say. */
 const VALIDATION: [string, string, Record<string, unknown>, unknown[], unknown[]][] = [
@@ -184,6 +187,38 @@ describe('editor dialogs in a real browser', function () {
       assert.ok(tips.some((t) => /40001 is address 0/.test(t)), `${id}: ${tips.join(' | ')}`);
       await page.click('#node-dialog-cancel');
       await page.waitForSelector('.red-ui-tray', { state: 'detached' });
+    }
+  });
+
+  it('the data type and byte order selects show the node\'s values and save the new ones', async () => {
+    const cases: [string, string, string, string, string][] = [
+      ['r-typed', 'float32', 'CDAB', 'int32', 'DCBA'], ['w-typed', 'int64', 'BADC', 'uint16', 'ABCD'], ['rt-typed', 'string', 'DCBA', 'float64', 'CDAB'],
+    ];
+    for (const [id, type, order, newType, newOrder] of cases) {
+      await page.evaluate((nodeId) => {
+        const red = (window as unknown as { RED: { editor: { edit(n: unknown): void }; nodes: { node(id: string): unknown } } }).RED;
+        red.editor.edit(red.nodes.node(nodeId));
+      }, id);
+      await page.waitForSelector('#node-input-dataType', { state: 'attached' });
+      const shown = await page.evaluate(() => ({
+        type: (document.getElementById('node-input-dataType') as HTMLSelectElement).value,
+        order: (document.getElementById('node-input-byteOrder') as HTMLSelectElement).value,
+        types: Array.from((document.getElementById('node-input-dataType') as HTMLSelectElement).options).map((o) => o.value),
+        orderLabels: Array.from((document.getElementById('node-input-byteOrder') as HTMLSelectElement).options).map((o) => o.textContent),
+      }));
+      assert.deepEqual([shown.type, shown.order], [type, order], id);
+      assert.deepEqual(shown.types, ['uint16', 'int16', 'uint32', 'int32', 'float32', 'float64', 'int64', 'uint64', 'string', 'bool']);
+      assert.equal(shown.orderLabels.length, 4);
+      assert.ok(shown.orderLabels.every((l) => /^(ABCD|CDAB|BADC|DCBA) \(/.test(l ?? '')), `translated labels: ${shown.orderLabels.join(', ')}`);
+      await page.selectOption('#node-input-dataType', newType);
+      await page.selectOption('#node-input-byteOrder', newOrder);
+      await page.click('#node-dialog-ok');
+      await page.waitForSelector('.red-ui-tray', { state: 'detached' });
+      const saved = await page.evaluate((nodeId) => {
+        const n = (window as unknown as { RED: { nodes: { node(id: string): { dataType: string; byteOrder: string } } } }).RED.nodes.node(nodeId);
+        return [n.dataType, n.byteOrder];
+      }, id);
+      assert.deepEqual(saved, [newType, newOrder], id);
     }
   });
 

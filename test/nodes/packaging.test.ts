@@ -64,7 +64,7 @@ describe('nodes: packaging and i18n', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const localfilesystem = require(join(require.resolve('@node-red/registry/package.json'), '..', 'lib', 'localfilesystem.js')) as {
       init(settings: Record<string, unknown>): void;
-      getNodeFiles(disableNodePathScan: boolean): Record<string, { nodes: Record<string, { file: string }>; icons: { path: string; icons: string[] }[]; examples?: { path: string } }>;
+      getNodeFiles(disableNodePathScan: boolean): Record<string, { nodes: Record<string, { file: string }>; icons: { path: string; icons: string[] }[]; examples?: { path: string }; resources?: { path: string } }>;
     };
     // Scan the checkout the way `nodesDir` in settings.js would; no core nodes, no user dir.
     localfilesystem.init({ coreNodesDir: '', nodesDir: [root] });
@@ -72,6 +72,11 @@ describe('nodes: packaging and i18n', () => {
     assert.ok(found, 'the package is a Node-RED module');
     assert.deepEqual(Object.keys(found.nodes).sort(), [...TYPES].sort());
     assert.equal(found.examples?.path, join(root, 'examples'));
+    // The editor code every .html loads from resources/@umodbus/node-red/; npm must ship it.
+    assert.equal(found.resources?.path, join(root, 'resources'));
+    assert.ok(existsSync(join(root, 'resources', 'umodbus-editor.js')));
+    assert.ok((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[] }).files.includes('resources'), 'package.json files ships resources/');
+    for (const type of TYPES) assert.match(readFileSync(join(root, 'nodes', `${type}.html`), 'utf8'), /^<script type="text\/javascript" src="resources\/@umodbus\/node-red\/umodbus-editor.js"><\/script>/, type);
     assert.deepEqual(found.icons.flatMap((i) => i.icons).sort(), TYPES.map((t) => `${t}.svg`).sort());
     assert.equal(readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.json')).length, 5);
   });
