@@ -49,7 +49,7 @@
         try {
             var o = JSON.parse(v);
             return typeof o === 'object' && o !== null && !Array.isArray(o);
-        } catch (e) {
+        } catch {
             return false;
         }
     }
