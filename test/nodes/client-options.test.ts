@@ -7,6 +7,7 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { allNodes, catchAll, collect, delay, helper, node, onTab, statusArgs, waitFor } from './helpers';
+import { serverLinks } from '../../src/nodes/common/links';
 import { enginesPresent, freePort, ptyPair, type PtyPair } from './real-io';
 
 type N = Record<string, unknown> & { id: string; type: string };
@@ -137,19 +138,25 @@ describe('umodbus-client options on the wire (real engines)', function () {
     assert.ok(attempts('r2') <= 10, `growing backoff: ${attempts('r2')} attempts in 1.3 s`);
   });
 
-  it('serial settings reach the tty: baud rate and stop bits as the kernel sees them', async () => {
+  it('serial settings of clients and servers reach the tty: baud rate and stop bits as the kernel sees them', async () => {
     // A Linux pty keeps CS8 and no parity whatever is asked, so data bits and parity are shown by
     // client.test.ts (the options the engine gets) and by rtu.test.ts (even parity end to end).
     const a = await ptyPair();
     const b = await ptyPair();
     ptys.push(a, b);
     await helper.load(allNodes, onTab(
+      { id: 's1', type: 'umodbus-server', transport: 'rtu', serialPath: a.a, baudRate: 19200, stopBits: 2 },
+      { id: 's2', type: 'umodbus-server', transport: 'rtu', serialPath: b.a, baudRate: 4800, stopBits: 1 },
       { id: 'c1', type: 'umodbus-client', transport: 'rtu', serialPath: a.b, baudRate: 19200, stopBits: 2, dataBits: 8, parity: 'none' },
       { id: 'c2', type: 'umodbus-client', transport: 'ascii', serialPath: b.b, baudRate: 4800, stopBits: 1, dataBits: 7, parity: 'even' },
       read('r1', 'c1'), read('r2', 'c2')));
     await waitFor(() => statusArgs(node('r1')).at(-1)?.fill === 'green' && statusArgs(node('r2')).at(-1)?.fill === 'green', 'both ports open', 5000);
+    await serverLinks.get('s1')?.bound;
+    await serverLinks.get('s2')?.bound;
     assert.deepEqual(tty(a.b), { speed: 19200, cstopb: true });
     assert.deepEqual(tty(b.b), { speed: 4800, cstopb: false });
+    assert.deepEqual(tty(a.a), { speed: 19200, cstopb: true }, 'the server side too');
+    assert.deepEqual(tty(b.a), { speed: 4800, cstopb: false });
   });
 
   it('RTU turnaround: after a broadcast the next request waits the turnaround delay', async () => {

@@ -77,6 +77,30 @@ describe('umodbus-read options (real engines)', function () {
     assert.equal((out[0].modbus as { quantity: number }).quantity, 6);
   });
 
+  it('the other read function codes over a real server: FC 7, 11, 12 from the server, FC 20 (file number) and FC 24 from a route', async () => {
+    await helper.load(allNodes, onTab(...ends({ holdingRegisters: { start: 0, size: 4 } }),
+      { id: 'rt', type: 'umodbus-server-route', server: 's1', functionCodes: '20,24', wires: [['flow']] }, { id: 'flow', type: 'helper' },
+      { id: 'r', type: 'umodbus-read', client: 'c1', unitId: 1, fc: 3, address: 0, quantity: 1, fileNumber: 6, dataType: 'int16', wires: [['out']] }));
+    const flow = collect('flow');
+    node('flow').on('input', (m) => {
+      const msg = m as { payload: { fc: number } };
+      const response = msg.payload.fc === 20 ? { fc: 0x14, records: [[0xffff, 2]] } : { fc: 0x18, values: [0xfffe, 9, 8] };
+      node('rt').receive({ ...(m as Record<string, unknown>), payload: { response } });
+    });
+    const out = collect('out');
+    for (const fc of [7, 11, 12, 20, 24]) node('r').receive({ topic: String(fc), payload: { fc, address: 3, quantity: 2 } });
+    await waitFor(() => out.length === 5, 'five reads', 5000);
+    const by = (fc: number): unknown => out.find((m) => m.topic === String(fc))?.payload;
+    assert.equal(by(7), 0);
+    assert.deepEqual(Object.keys(by(11) as object), ['status', 'eventCount']);
+    assert.deepEqual(Object.keys(by(12) as object), ['status', 'eventCount', 'messageCount', 'events']);
+    assert.deepEqual(by(20), [[-1, 2]], 'records decoded with the data type');
+    assert.deepEqual(by(24), [-2, 9, 8]);
+    const asked = Object.fromEntries(flow.map((m) => [(m.payload as { fc: number }).fc, (m.payload as { request: unknown }).request]));
+    assert.deepEqual(asked[20], { fc: 0x14, references: [{ fileNumber: 6, recordNumber: 3, recordLength: 2 }] }, 'the node\'s file number, record = address');
+    assert.deepEqual(asked[24], { fc: 0x18, address: 3 });
+  });
+
   it('poll interval: reads on its own every interval; 0 never polls', async () => {
     await helper.load(allNodes, onTab(...ends({ holdingRegisters: { start: 0, values: [5] } }),
       { id: 'p1', type: 'umodbus-read', client: 'c1', unitId: 1, fc: 3, address: 0, quantity: 1, pollInterval: 100, wires: [['out']] },
