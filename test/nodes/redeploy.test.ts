@@ -8,6 +8,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readlinkSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { allNodes, collect, delay, helper, onTab, waitFor } from './helpers';
+import { serverLinks } from '../../src/nodes/common/links';
 import { canBind, freePort, handleCounts, ptyPair, type PtyPair, enginesPresent } from './real-io';
 
 type N = Record<string, unknown> & { id: string; type: string };
@@ -105,6 +106,34 @@ describe('redeploy (real engines)', function () {
     const { baseline, after } = await deploy50(flow, 42, []);
     assertNoLeak(after, baseline);
     assert.equal(await canBind(port), true, 'the server port binds again at once');
+  });
+
+  it('redeploying, disabling and removing one read node leaves another polling on the same connection', async () => {
+    const port = await freePort();
+    const base: N[] = onTab(
+      { id: 's1', type: 'umodbus-server', transport: 'tcp', host: '127.0.0.1', port, memoryMap: '{"holdingRegisters":{"start":0,"values":[5,6]}}' },
+      { id: 'c1', type: 'umodbus-client', transport: 'tcp', host: '127.0.0.1', port, timeout: 500 },
+      { id: 'r1', type: 'umodbus-read', client: 'c1', unitId: 1, fc: 3, address: 0, quantity: 1, pollInterval: 20, wires: [['out']] },
+      { id: 'r2', type: 'umodbus-read', client: 'c1', unitId: 1, fc: 3, address: 1, quantity: 1, pollInterval: 20, wires: [['out2']] },
+      { id: 'out', type: 'helper' }, { id: 'out2', type: 'helper' },
+    );
+    const edit = (change: (n: N) => N | undefined): N[] => base.map((n) => (n.id === 'r2' ? change(n) : n)).filter((n): n is N => n !== undefined);
+    await helper.load(allNodes, base);
+    const out = collect('out');
+    await waitFor(() => out.length > 0, 'r1 polls', 5000);
+    const server = serverLinks.get('s1');
+    assert.equal(server?.counters()?.connections, 1);
+    for (const [what, flow] of [
+      ['r2 changed', edit((n) => ({ ...n, address: 0 }))],
+      ['r2 disabled', edit((n) => ({ ...n, d: true }))],
+      ['r2 removed', edit(() => undefined)],
+    ] as const) {
+      await helper.setFlows(flow, 'nodes');
+      const before = out.length;
+      await waitFor(() => out.length >= before + 5, `r1 keeps polling after ${what}`, 5000);
+      assert.equal(server?.counters()?.connections, 1, `${what}: still the one connection`);
+      assert.ok(out.slice(before).every((m) => m.payload === 5), what);
+    }
   });
 
   describe('over a serial pty', () => {
