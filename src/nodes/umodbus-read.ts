@@ -35,7 +35,6 @@ export = function register(RED: NodeAPI): void {
     const found = clientLinks.get(def.client);
     if (!found) {
       reportNoConfig(node, 'umodbus-client');
-      node.on('input', (_msg, _send, done) => done(new Error('no umodbus-client configured')));
       return;
     }
     const link = found;

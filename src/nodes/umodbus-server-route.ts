@@ -7,7 +7,7 @@
  */
 import type { ServerIndication } from '../server/types';
 import { BadMessageError, ErrorFunnel } from './common/errors';
-import { linkUser, reportNoConfig } from './common/flow-node';
+import { linkUser, refuseInput, reportNoConfig } from './common/flow-node';
 import { serverLinks } from './common/links';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './common/red-types';
 import { routeFilterFrom } from './common/route-filter';
@@ -45,7 +45,6 @@ export = function register(RED: NodeAPI): void {
     const link = serverLinks.get(def.server);
     if (!link || def.server === undefined) {
       reportNoConfig(node, 'umodbus-server');
-      node.on('input', (_msg, _send, done) => done(new Error('no umodbus-server configured')));
       return;
     }
     const serverId = def.server;
@@ -56,7 +55,7 @@ export = function register(RED: NodeAPI): void {
     try {
       filter = routeFilterFrom(def);
     } catch (err) {
-      node.error(`invalid settings: ${(err as Error).message}`);
+      refuseInput(node, `invalid settings: ${(err as Error).message}`);
       return;
     }
     link.register(user);

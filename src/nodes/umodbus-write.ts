@@ -23,7 +23,6 @@ export = function register(RED: NodeAPI): void {
     const link = clientLinks.get(def.client);
     if (!link) {
       reportNoConfig(node, 'umodbus-client');
-      node.on('input', (_msg, _send, done) => done(new Error('no umodbus-client configured')));
       return;
     }
     const settings = writeSettingsFrom(def as unknown as Record<string, unknown>);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { allNodes, callsOf, delay, helper, node, onTab, statusArgs, waitFor } from './helpers';
+import { allNodes, callsOf, catchAll, collect, delay, helper, node, onTab, statusArgs, waitFor } from './helpers';
 import { useFakeEngines, type FakeClient } from './fake-engines';
 
 describe('umodbus-client (scripted engine)', () => {
@@ -81,10 +81,38 @@ describe('umodbus-client (scripted engine)', () => {
     assert.ok(took >= 1900 && took < 3000, `close took ${took} ms`);
   });
 
-  it('a flow node without a client says so', async () => {
-    await helper.load(allNodes, onTab({ id: 'r1', type: 'umodbus-read', client: 'missing', wires: [[]] }));
-    assert.deepEqual(statusArgs(node('r1')).at(-1), { fill: 'red', shape: 'ring', text: '@umodbus/node-red/umodbus-client:umodbus.status.no-config' });
-    assert.ok(callsOf(node('r1'), 'error').length >= 1);
+  it('a flow node without its config node says so, and its input msgs reach a Catch node', async () => {
+    await helper.load(allNodes, onTab(
+      { id: 'r1', type: 'umodbus-read', client: 'missing', wires: [[]] },
+      { id: 'w1', type: 'umodbus-write', client: 'missing', wires: [[]] },
+      { id: 'rt1', type: 'umodbus-server-route', server: 'missing', wires: [[]] },
+      catchAll('catch', 'caught'), { id: 'caught', type: 'helper' },
+    ));
+    const caught = collect('caught');
+    for (const id of ['r1', 'w1', 'rt1']) {
+      assert.deepEqual(statusArgs(node(id)).at(-1), { fill: 'red', shape: 'ring', text: '@umodbus/node-red/umodbus-client:umodbus.status.no-config' }, id);
+      assert.ok(callsOf(node(id), 'error').length >= 1, id);
+      node(id).receive({ payload: 1, _tag: id });
+    }
+    await waitFor(() => caught.length === 3, 'three refused msgs');
+    for (const m of caught) {
+      const error = m.error as { code: string; cause: { kind: string }; message: string };
+      assert.deepEqual([error.code, error.cause.kind], ['EMODBUS_CONFIG', 'config'], String(m._tag));
+      assert.match(error.message, /no umodbus-(client|server) configured/);
+    }
+  });
+
+  it('a route node with an invalid filter refuses its input msgs to a Catch node', async () => {
+    await helper.load(allNodes, onTab(
+      { id: 's1', type: 'umodbus-server', transport: 'tcp', host: '127.0.0.1', port: 5020 },
+      { id: 'rt1', type: 'umodbus-server-route', server: 's1', unitIds: '1,x', wires: [[]] },
+      catchAll('catch', 'caught'), { id: 'caught', type: 'helper' },
+    ));
+    const caught = collect('caught');
+    node('rt1').receive({ payload: 1 });
+    await waitFor(() => caught.length === 1, 'refused msg');
+    assert.match((caught[0].error as { message: string }).message, /invalid settings: "x" is not a number/);
+    assert.equal(fakes.servers[0].routes.length, 0, 'no route was added');
   });
 
   it('serves the serial port list on the admin endpoint', async () => {

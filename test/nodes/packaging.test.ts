@@ -48,8 +48,13 @@ describe('nodes: packaging and i18n', () => {
     }
   });
 
+  it('the de catalogs have exactly the keys of the en-US ones', () => {
+    const keys = (o: unknown, at = ''): string[] => Object.entries(o as Record<string, unknown>).flatMap(([k, v]) => (v && typeof v === 'object' ? keys(v, `${at}${k}.`) : [`${at}${k}`]));
+    for (const type of TYPES) assert.deepEqual(keys(catalog('de', type)).sort(), keys(catalog('en-US', type)).sort(), type);
+  });
+
   it('every status key the runtime uses exists in the shared catalog', () => {
-    const kinds = ['listening', 'timeout', 'queue-full', 'bad-msg', 'closed', 'connection-lost', 'unit-unavailable', 'connect-failed', 'broadcast-read', 'skipped', 'error', 'no-config'];
+    const kinds = ['config', 'listening', 'timeout', 'queue-full', 'bad-msg', 'closed', 'connection-lost', 'unit-unavailable', 'connect-failed', 'broadcast-read', 'skipped', 'error', 'no-config'];
     for (const lang of ['en-US', 'de']) {
       for (const k of kinds) assert.equal(typeof lookup(catalog(lang, 'umodbus-client'), `umodbus.status.${k}`), 'string', `${lang} ${k}`);
     }
@@ -59,7 +64,7 @@ describe('nodes: packaging and i18n', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const localfilesystem = require(join(require.resolve('@node-red/registry/package.json'), '..', 'lib', 'localfilesystem.js')) as {
       init(settings: Record<string, unknown>): void;
-      getNodeFiles(disableNodePathScan: boolean): Record<string, { nodes: Record<string, { file: string }>; icons: { path: string; icons: string[] }[]; examples?: { path: string } }>;
+      getNodeFiles(disableNodePathScan: boolean): Record<string, { nodes: Record<string, { file: string }>; icons: { path: string; icons: string[] }[]; examples?: { path: string }; resources?: { path: string } }>;
     };
     // Scan the checkout the way `nodesDir` in settings.js would; no core nodes, no user dir.
     localfilesystem.init({ coreNodesDir: '', nodesDir: [root] });
@@ -67,6 +72,11 @@ describe('nodes: packaging and i18n', () => {
     assert.ok(found, 'the package is a Node-RED module');
     assert.deepEqual(Object.keys(found.nodes).sort(), [...TYPES].sort());
     assert.equal(found.examples?.path, join(root, 'examples'));
+    // The editor code every .html loads from resources/@umodbus/node-red/; npm must ship it.
+    assert.equal(found.resources?.path, join(root, 'resources'));
+    assert.ok(existsSync(join(root, 'resources', 'umodbus-editor.js')));
+    assert.ok((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { files: string[] }).files.includes('resources'), 'package.json files ships resources/');
+    for (const type of TYPES) assert.match(readFileSync(join(root, 'nodes', `${type}.html`), 'utf8'), /^<script type="text\/javascript" src="resources\/@umodbus\/node-red\/umodbus-editor.js"><\/script>/, type);
     assert.deepEqual(found.icons.flatMap((i) => i.icons).sort(), TYPES.map((t) => `${t}.svg`).sort());
     assert.equal(readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.json')).length, 5);
   });

@@ -130,6 +130,15 @@ describe('umodbus-server and umodbus-server-route (scripted engine)', () => {
     assert.equal(await server.indicate(1, { fc: 3, address: 199, quantity: 2 }), 'map', 'address range');
   });
 
+  it('finishes close within about 2 s even when the server engine hangs', async () => {
+    await helper.load(allNodes, flow(route('rt1')));
+    fakes.servers[0].close = () => new Promise<void>(() => undefined);
+    const started = Date.now();
+    await helper.unload();
+    const took = Date.now() - started;
+    assert.ok(took >= 1900 && took < 3000, `close took ${took} ms`);
+  });
+
   it('closing clears every pending timer, answering with the timeout reply, and releases the server', async () => {
     await helper.load(allNodes, flow(route('rt1')));
     const out = collect('out');

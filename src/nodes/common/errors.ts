@@ -7,7 +7,7 @@
 import type { DoneFn, Node, NodeStatus } from './red-types';
 import { errorStatus, statusKey } from './status';
 
-export type ErrorKind = 'exception' | 'timeout' | 'queue-full' | 'bad-msg' | 'closed' | 'connection-lost' | 'unit-unavailable' | 'connect-failed' | 'broadcast-read' | 'skipped' | 'error';
+export type ErrorKind = 'exception' | 'timeout' | 'queue-full' | 'bad-msg' | 'closed' | 'connection-lost' | 'unit-unavailable' | 'connect-failed' | 'broadcast-read' | 'skipped' | 'config' | 'error';
 
 /** Plain details, safe to clone into a Catch node's msg. */
 export interface ErrorDetails {
@@ -27,7 +27,17 @@ export class BadMessageError extends Error {
   }
 }
 
+/** A flow node whose config node is missing, failed to start, or whose own settings are invalid. */
+export class ConfigError extends Error {
+  readonly code = 'EMODBUS_CONFIG';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
 const KIND_BY_CODE: Record<string, ErrorKind> = {
+  EMODBUS_CONFIG: 'config',
   EMODBUS_EXCEPTION: 'exception',
   EMODBUS_TIMEOUT: 'timeout',
   EMODBUS_QUEUE_FULL: 'queue-full',
@@ -54,6 +64,7 @@ const KIND_BY_NAME: Record<string, ErrorKind> = {
   RequestFlushedError: 'closed',
   ConnectError: 'connect-failed',
   BroadcastReadError: 'broadcast-read',
+  ConfigError: 'config',
 };
 
 function field(err: object, key: string): unknown {
