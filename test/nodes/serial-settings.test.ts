@@ -8,7 +8,7 @@ describe('nodes: serial line settings', () => {
 
   it('an empty inter-frame delay keeps the spec rule; a number, 0 included, replaces it', () => {
     const blank = clientOptionsFrom({ transport: 'rtu', ...line, interFrameDelay: '' }).transport;
-    assert.deepEqual(blank, { type: 'rtu', path: '/dev/ttyUSB0', baudRate: 19200, dataBits: 8, parity: 'even', stopBits: 1, interFrameDelay: undefined });
+    assert.deepEqual(blank, { type: 'rtu', path: '/dev/ttyUSB0', baudRate: 19200, dataBits: 8, parity: 'even', stopBits: 1 });
     assert.equal((clientOptionsFrom({ transport: 'rtu', ...line, interFrameDelay: '0' }).transport as { interFrameDelay?: number }).interFrameDelay, 0);
     assert.equal((clientOptionsFrom({ transport: 'ascii', ...line, interFrameDelay: 0.5 }).transport as { interFrameDelay?: number }).interFrameDelay, 0.5);
     const listen = serverOptionsFrom({ transport: 'rtu', ...line, interFrameDelay: '2.5' }).listen;

@@ -25,6 +25,7 @@ export function serialSettings(def: { serialPath?: unknown; baudRate?: unknown; 
   const path = stringSetting(def.serialPath, '');
   if (path === '') throw new Error('no serial port set');
   const parity = def.parity === 'even' || def.parity === 'odd' ? def.parity : 'none';
+  const interFrameDelay = optionalNumberSetting(def.interFrameDelay, 0, 1000, 'inter-frame delay (ms)');
   return {
     path,
     baudRate: intSetting(def.baudRate, 9600),
@@ -32,7 +33,7 @@ export function serialSettings(def: { serialPath?: unknown; baudRate?: unknown; 
     parity,
     stopBits: intSetting(def.stopBits, 1) === 2 ? 2 : 1,
     // Blank keeps the serial line spec's t3.5; a number (0 included) replaces it.
-    interFrameDelay: optionalNumberSetting(def.interFrameDelay, 0, 1000, 'inter-frame delay (ms)'),
+    ...(interFrameDelay === undefined ? {} : { interFrameDelay }),
   };
 }
 
