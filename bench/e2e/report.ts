@@ -61,6 +61,8 @@ export function report(r: Results, started: Date, quick: boolean): string {
   const rssC = m(pc.map((p) => p.peakRss));
   push(`### (b) Steady polling: ${r.sizes.pollers} read nodes every ${r.sizes.pollMs} ms for ${r.sizes.pollWindowMs / 1000} s`);
   push();
+  push('Each package polls in a Node-RED runtime of its own, started for that run, so its peak RSS holds nothing that another scenario left on the heap.');
+  push();
   push('| | umodbus-read | contrib modbus-read | contrib / umodbus |');
   push('|---|---:|---:|---:|');
   push(`| runtime CPU-seconds per 1,000 polls | ${cpuU.toFixed(3)} | ${cpuC.toFixed(3)} | ${ratio(cpuC / cpuU)} |`);

@@ -83,7 +83,14 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
         out(`run ${r + 1} ${pkg}: (a) one in flight ${one.rate.toFixed(0)} msg/s (${one.got} ok, ${one.errors} errors), burst ${burst.rate.toFixed(0)} msg/s (${burst.got} ok, ${burst.errors} errors)\n`);
       }
       for (const pkg of order) {
-        const p: Polling = await polling(rt, pkg, port, sizes);
+        // A runtime of its own, so the peak RSS is this package's and not what earlier scenarios left on the heap.
+        const own = await Runtime.start();
+        let p: Polling;
+        try {
+          p = await polling(own, pkg, port, sizes);
+        } finally {
+          await own.stop();
+        }
         res.polling[pkg].push(p);
         out(`run ${r + 1} ${pkg}: (b) ${p.polls} polls (${p.pollsPerSecond.toFixed(0)}/s, ${p.errors} errors), ${p.cpuPer1000.toFixed(3)} CPU-s per 1000 polls, peak RSS ${fmtMB(p.peakRss)}\n`);
       }
