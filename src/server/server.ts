@@ -21,8 +21,29 @@ import type {
 /** A route call still waiting for its handler. */
 interface PendingRoute {
   timer: NodeJS.Timeout;
-  controller: AbortController;
+  abort: () => void;
   settle: (a: Answer) => void;
+}
+
+/**
+ * A route handler's context. Its AbortController is made only if the handler asks for `signal`:
+ * making one costs a few microseconds, a good part of a flow-answered request, and most
+ * handlers never look at it.
+ */
+class RouteContext {
+  private controller: AbortController | undefined;
+  private aborted = false;
+
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    if (this.aborted) this.controller.abort();
+    return this.controller.signal;
+  }
+
+  abort(): void {
+    this.aborted = true;
+    this.controller?.abort();
+  }
 }
 
 /** Counters beyond the contract's: replies a route got wrong. */
@@ -107,7 +128,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     this.closed = true;
     for (const p of [...this.pending]) {
       clearTimeout(p.timer);
-      p.controller.abort();
+      p.abort();
       p.settle(null);
     }
     this.pending.clear();
@@ -220,13 +241,13 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
   }
 
   private runRoute(route: Route, frame: Frame, link: Link, req: ModbusRequest, broadcast: boolean): Answer | Promise<Answer> {
-    const controller = new AbortController();
+    const context = new RouteContext();
     const ind = buildIndication(String(++this.seq), frame.unitId, frame.transactionId, req, link.remote);
     const unitId = frame.unitId;
     const tid = frame.transactionId;
     let result: RouteReply | Promise<RouteReply>;
     try {
-      result = route.handler(ind, { signal: controller.signal });
+      result = route.handler(ind, context);
     } catch (err) {
       this.counts.routeErrors++;
       this.report(err);
@@ -237,13 +258,13 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     return new Promise<Answer>((resolve) => {
       let done = false;
       const pending: PendingRoute = {
-        controller,
+        abort: () => context.abort(),
         timer: setTimeout(() => {
           if (done) return;
           done = true;
           this.pending.delete(pending);
           this.counts.routeTimeouts++;
-          controller.abort();
+          context.abort();
           const code = this.timeoutReply === 'silent' || broadcast ? null : this.timeoutReply;
           resolve(this.answerTo(link, unitId, tid, req.fc, code));
         }, this.routeTimeout),
