@@ -11,9 +11,12 @@ export type DataType = 'bool' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float
  */
 export type ByteOrder = 'ABCD' | 'CDAB' | 'BADC' | 'DCBA';
 
+/** One decoded value: a number, a bigint for 64-bit integers, a boolean for bool, a string for string. */
 export type DataValue = number | bigint | boolean | string;
 
+/** Every data type the register packer knows, for editors and argument parsers. */
 export const DATA_TYPES: readonly DataType[] = ['bool', 'int16', 'uint16', 'int32', 'uint32', 'float32', 'int64', 'uint64', 'float64', 'string'];
+/** Every byte/word order: ABCD big-endian, CDAB word-swapped, BADC byte-swapped, DCBA little-endian. */
 export const BYTE_ORDERS: readonly ByteOrder[] = ['ABCD', 'CDAB', 'BADC', 'DCBA'];
 
 const WIDTH: Record<Exclude<DataType, 'string'>, number> = {

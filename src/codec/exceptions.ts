@@ -10,6 +10,7 @@ export const ExceptionCode = {
   GatewayPathUnavailable: 0x0a,
   GatewayTargetDeviceFailedToRespond: 0x0b,
 } as const;
+/** One of the spec's exception codes (01-0B), as a number. */
 export type ExceptionCode = (typeof ExceptionCode)[keyof typeof ExceptionCode];
 
 const NAMES: Readonly<Record<number, string>> = {

@@ -42,6 +42,7 @@ export type DeframeResult =
   /** `dropped` bytes were discarded; for `fatal` errors the stream cannot be trusted and should be closed. */
   | { readonly type: 'error'; readonly error: CodecError; readonly dropped: number; readonly fatal: boolean };
 
+/** The one shared `incomplete` result: more bytes are needed before anything can be said. */
 export const INCOMPLETE: DeframeResult = Object.freeze({ type: 'incomplete' });
 
 /**

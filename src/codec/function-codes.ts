@@ -45,6 +45,7 @@ export const DiagnosticSubFunction = {
   ReturnBusCharacterOverrunCount: 0x12,
   ClearOverrunCounterAndFlag: 0x14,
 } as const;
+/** One of the FC 8 diagnostic sub-function codes, as a number. */
 export type DiagnosticSubFunction = (typeof DiagnosticSubFunction)[keyof typeof DiagnosticSubFunction];
 
 const KNOWN = new Set<number>(Object.values(FunctionCode));
