@@ -1,7 +1,8 @@
 /**
  * The editor side in a real Chromium against a real Node-RED: red triangles on nodes with
  * invalid settings (and every validate function of every type, bad and good values), the
- * 40001 hint beside 0-based addresses, the client dialog's serial port picker, and the German
+ * 40001-style hint beside 0-based addresses that follows the function code, the client and
+ * server dialogs showing the rows of the chosen transport, the serial port picker, and the German
  * help and catalogs as Node-RED serves them to a German editor.
  */
 import { strict as assert } from 'node:assert';
@@ -176,15 +177,37 @@ describe('editor dialogs in a real browser', function () {
     }
   });
 
-  it('the read, write and route dialogs hint at 40001-style numbering beside the 0-based address', async () => {
-    for (const id of ['r-good', 'w-good', 'rt-good']) {
+  it('the read, write and route dialogs hint at the numbering of the table the function code addresses', async () => {
+    const visibleTips = (): Promise<string[]> => page.$$eval('.red-ui-tray .form-tips', (els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => e.textContent ?? ''));
+    const coil = /coil 00001 is address 0/;
+    const discrete = /discrete input 10001 is address 0/;
+    const input = /input register 30001 is address 0/;
+    const holding = /holding register 40001 is address 0/;
+    const any = /coil 00001, discrete input 10001, input register 30001 and holding register 40001 are each address 0/;
+    const other = /what a device manual numbers from 1 is one less here/;
+    // [node, the tip its saved settings give, then [fc field value, tip (null: none, no address)] after each change]
+    const cases: [string, RegExp, [string, RegExp | null][]][] = [
+      ['r-good', holding, [['1', coil], ['2', discrete], ['4', input], ['7', null], ['3', holding], ['20', other]]],
+      ['w-good', holding, [['5', coil], ['15', coil], ['16', holding], ['22', holding], ['21', other]]],
+      ['rt-good', holding, [['1', coil], ['1,5,15', coil], ['2', discrete], ['4', input], ['1-4', any], ['', any], ['20', other], ['3,20', any], ['6, 23', holding]]],
+    ];
+    for (const [id, saved, changes] of cases) {
       await page.evaluate((nodeId) => {
         const red = (window as unknown as { RED: { editor: { edit(n: unknown): void }; nodes: { node(id: string): unknown } } }).RED;
         red.editor.edit(red.nodes.node(nodeId));
       }, id);
       await page.waitForSelector('.red-ui-tray .form-tips', { state: 'visible' });
-      const tips = await page.$$eval('.red-ui-tray .form-tips', (els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => e.textContent ?? ''));
-      assert.ok(tips.some((t) => /40001 is address 0/.test(t)), `${id}: ${tips.join(' | ')}`);
+      const shown = async (want: RegExp | null, what: string): Promise<void> => {
+        const tips = await visibleTips();
+        assert.equal(tips.filter((t) => /0-based as on the wire/.test(t)).length, want ? 1 : 0, `${id} ${what}: address tips in ${tips.join(' | ')}`);
+        if (want) assert.ok(tips.some((t) => want.test(t)), `${id} ${what}: ${want} in ${tips.join(' | ')}`);
+      };
+      await shown(saved, 'as saved');
+      for (const [fc, want] of changes) {
+        if (id === 'rt-good') await page.fill('#node-input-functionCodes', fc);
+        else await page.selectOption('#node-input-fc', fc);
+        await shown(want, `FC ${JSON.stringify(fc)}`);
+      }
       await page.click('#node-dialog-cancel');
       await page.waitForSelector('.red-ui-tray', { state: 'detached' });
     }
@@ -257,5 +280,10 @@ describe('editor dialogs in a real browser', function () {
       (await fetch(`${nr!.url}/locales/@umodbus/node-red/${type}?lng=${lang}`)).json() as Promise<Record<string, { paletteLabel: string }>>;
     assert.equal((await catalog('umodbus-read', 'de'))['umodbus-read'].paletteLabel, 'Modbus lesen');
     assert.equal((await catalog('umodbus-read', 'en-US'))['umodbus-read'].paletteLabel, 'modbus read');
+    const addressTips = async (type: string): Promise<Record<string, string>> =>
+      ((await catalog(type, 'de'))[type] as unknown as { tip: { address: Record<string, string> } }).tip.address;
+    assert.match((await addressTips('umodbus-write')).coils, /^Adressen zählen ab 0 .*Coil 00001 ist Adresse 0/);
+    assert.match((await addressTips('umodbus-read')).inputRegisters, /Input-Register 30001 ist Adresse 0/);
+    assert.match((await addressTips('umodbus-server-route')).discreteInputs, /Discrete Input 10001 ist Adresse 0/);
   });
 });
