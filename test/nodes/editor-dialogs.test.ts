@@ -1,8 +1,8 @@
 /**
  * The editor side in a real Chromium against a real Node-RED: red triangles on nodes with
  * invalid settings (and every validate function of every type, bad and good values), the
- * 40001-style hint beside 0-based addresses that follows the function code, the client and
- * server dialogs showing the rows of the chosen transport, the serial port picker, and the German
+ * 40001-style hint beside 0-based addresses that follows the function code, the serial port
+ * picker, and the German
  * help and catalogs as Node-RED serves them to a German editor.
  */
 import { strict as assert } from 'node:assert';
@@ -64,9 +64,16 @@ const VALIDATION: [string, string, Record<string, unknown>, unknown[], unknown[]
   ['umodbus-client', 'reconnectMin', {}, [-1], [0, 100]],
   ['umodbus-client', 'reconnectMax', { reconnectMin: 500 }, [100, -1], [500, 10000]],
   ['umodbus-client', 'turnaround', {}, [-1, 10001], [0, 100]],
+  ['umodbus-client', 'interFrameDelay', { transport: 'rtu' }, [-0.1, 1000.5, 'x', ' ', '1,5', 'NaN', 'Infinity'], ['', 0, '0', 0.5, '1.75', 1000, '1000']],
+  // ASCII ignores the delay but the runtime still checks it, so the editor does too.
+  ['umodbus-client', 'interFrameDelay', { transport: 'ascii' }, [-1, 'x'], ['', 0, 2.5]],
+  ['umodbus-client', 'interFrameDelay', { transport: 'tcp' }, [], ['x', -1]],
   ['umodbus-server', 'host', { transport: 'tcp' }, [''], ['0.0.0.0']],
   ['umodbus-server', 'port', { transport: 'tcp' }, [-1, 65536], [0, 5020]],
   ['umodbus-server', 'serialPath', { transport: 'rtu' }, [''], ['/dev/ttyS1']],
+  ['umodbus-server', 'interFrameDelay', { transport: 'rtu' }, [-1, 1001, 'abc', ' '], ['', 0, '0', '0.25', 3.5, 1000]],
+  ['umodbus-server', 'interFrameDelay', { transport: 'tcp' }, [], ['abc']],
+  ['umodbus-server', 'interFrameDelay', { transport: 'rtu-tcp' }, [], [-1]],
   ['umodbus-server', 'unitIds', {}, ['1,x', '256', '5-3', '-1'], ['', '1', '1, 5-6', '0-255']],
   ['umodbus-server', 'maxConnections', {}, [0], [1, 32]],
   ['umodbus-server', 'idleTimeout', {}, [-1], [0, 60000]],
