@@ -1,8 +1,8 @@
 /**
  * The editor side in a real Chromium against a real Node-RED: red triangles on nodes with
  * invalid settings (and every validate function of every type, bad and good values), the
- * 40001-style hint beside 0-based addresses that follows the function code, the serial port
- * picker, and the German
+ * 40001-style hint beside 0-based addresses that follows the function code, the client and
+ * server dialogs showing the rows of the chosen transport, the serial port picker, and the German
  * help and catalogs as Node-RED serves them to a German editor.
  */
 import { strict as assert } from 'node:assert';
@@ -39,6 +39,8 @@ function flows(port: number): N[] {
     { id: 'tab', type: 'tab', label: 'validation' },
     { id: 'c-good', type: 'umodbus-client', transport: 'tcp', host: '127.0.0.1', port, timeout: 1000, reconnectMin: 1000, reconnectMax: 1000 },
     { id: 'c-bad', type: 'umodbus-client', transport: 'tcp', host: '127.0.0.1', port: 70000 },
+    // No node uses it, so it never connects: the transport test edits and saves it.
+    { id: 'c-spare', type: 'umodbus-client', transport: 'tcp', host: '127.0.0.1', port },
     { id: 's-good', type: 'umodbus-server', transport: 'tcp', host: '127.0.0.1', port, memoryMap: '{}' },
     ...flowNodes.map(at),
   ];
@@ -68,6 +70,10 @@ const VALIDATION: [string, string, Record<string, unknown>, unknown[], unknown[]
   // ASCII ignores the delay but the runtime still checks it, so the editor does too.
   ['umodbus-client', 'interFrameDelay', { transport: 'ascii' }, [-1, 'x'], ['', 0, 2.5]],
   ['umodbus-client', 'interFrameDelay', { transport: 'tcp' }, [], ['x', -1]],
+  ['umodbus-client', 'interFrameDelay', { transport: 'udp' }, [], ['x']],
+  ['umodbus-client', 'host', { transport: 'udp' }, ['', ' '], ['plc-1', '10.0.0.5']],
+  ['umodbus-client', 'port', { transport: 'udp' }, [0, 70000, ''], [502, '1502']],
+  ['umodbus-client', 'serialPath', { transport: 'udp' }, [], ['']],
   ['umodbus-server', 'host', { transport: 'tcp' }, [''], ['0.0.0.0']],
   ['umodbus-server', 'port', { transport: 'tcp' }, [-1, 65536], [0, 5020]],
   ['umodbus-server', 'serialPath', { transport: 'rtu' }, [''], ['/dev/ttyS1']],
@@ -250,6 +256,76 @@ describe('editor dialogs in a real browser', function () {
       }, id);
       assert.deepEqual(saved, [newType, newOrder], id);
     }
+  });
+
+  it('the client and server dialogs show the rows of the chosen transport: host and port for UDP, the inter-frame delay for RTU only', async () => {
+    const fields = ['host', 'port', 'serialPath', 'baudRate', 'parity', 'stopBits', 'turnaround', 'interFrameDelay'];
+    const visible = async (): Promise<Record<string, boolean>> => Object.fromEntries(await Promise.all(fields.map(async (f) => [f, await page.isVisible(`#node-config-input-${f}`)] as const)));
+    const on = (...names: string[]): Record<string, boolean> => Object.fromEntries(fields.map((f) => [f, names.includes(f)]));
+    const serial = ['serialPath', 'baudRate', 'parity', 'stopBits'];
+
+    await page.evaluate(() => (window as unknown as { RED: { editor: { editConfig(n: string, t: string, id: string): void } } }).RED.editor.editConfig('', 'umodbus-client', '_ADD_'));
+    await page.waitForSelector('#node-config-input-transport', { state: 'visible' });
+    const options = await page.$$eval('#node-config-input-transport option', (os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]));
+    assert.deepEqual(Object.fromEntries(options), { tcp: 'Modbus TCP', rtu: 'RTU (serial)', 'rtu-tcp': 'RTU over TCP', udp: 'Modbus UDP', ascii: 'ASCII (serial)' });
+    const client: [string, Record<string, boolean>][] = [
+      ['udp', on('host', 'port')], ['rtu', on(...serial, 'turnaround', 'interFrameDelay')], ['tcp', on('host', 'port')],
+      ['ascii', on(...serial, 'turnaround')], ['rtu-tcp', on('host', 'port')], ['udp', on('host', 'port')],
+    ];
+    for (const [transport, want] of client) {
+      await page.selectOption('#node-config-input-transport', transport);
+      assert.deepEqual(await visible(), want, `client ${transport}`);
+    }
+    await page.selectOption('#node-config-input-transport', 'rtu');
+    assert.match(await page.textContent('#node-config-umodbus-client-delaytip') ?? '', /3\.5 characters, 1\.75 ms above 19200 baud/);
+    assert.equal(await page.getAttribute('#node-config-input-interFrameDelay', 'placeholder'), 'spec t3.5');
+    await page.click('#node-config-dialog-cancel');
+    await page.waitForSelector('.red-ui-tray', { state: 'detached' });
+
+    await page.evaluate(() => (window as unknown as { RED: { editor: { editConfig(n: string, t: string, id: string): void } } }).RED.editor.editConfig('', 'umodbus-server', '_ADD_'));
+    await page.waitForSelector('#node-config-input-transport', { state: 'visible' });
+    // A server has no turnaround field, so it is never visible.
+    for (const [transport, want] of [['rtu', on(...serial, 'interFrameDelay')], ['tcp', on('host', 'port')], ['rtu-tcp', on('host', 'port')]] as const) {
+      await page.selectOption('#node-config-input-transport', transport);
+      assert.deepEqual(await visible(), want, `server ${transport}`);
+    }
+    await page.selectOption('#node-config-input-transport', 'rtu');
+    assert.match(await page.textContent('#node-config-umodbus-server-delaytip') ?? '', /3\.5 characters, 1\.75 ms above 19200 baud/);
+    await page.click('#node-config-dialog-cancel');
+    await page.waitForSelector('.red-ui-tray', { state: 'detached' });
+
+    // Saved as typed (0 is a value); a delay left behind on a transport that hides it is blanked.
+    type Saved = { transport: string; host: string; port: string | number; interFrameDelay?: string };
+    const editSpare = (): Promise<void> => page.evaluate(() => (window as unknown as { RED: { editor: { editConfig(n: string, t: string, id: string): void } } }).RED.editor.editConfig('', 'umodbus-client', 'c-spare'));
+    const saved = (): Promise<Saved> => page.evaluate(() => (window as unknown as { RED: { nodes: { node(id: string): Saved } } }).RED.nodes.node('c-spare'));
+    const done = async (): Promise<void> => {
+      await page.click('#node-config-dialog-ok');
+      await page.waitForSelector('.red-ui-tray', { state: 'detached' });
+    };
+    await editSpare();
+    await page.waitForSelector('#node-config-input-transport', { state: 'visible' });
+    await page.selectOption('#node-config-input-transport', 'rtu');
+    await page.fill('#node-config-input-serialPath', '/dev/ttyUSB9');
+    await page.fill('#node-config-input-interFrameDelay', '0');
+    await done();
+    assert.deepEqual([(await saved()).transport, (await saved()).interFrameDelay], ['rtu', '0']);
+    await editSpare();
+    await page.waitForSelector('#node-config-input-interFrameDelay', { state: 'visible' });
+    assert.equal(await page.inputValue('#node-config-input-interFrameDelay'), '0');
+    await page.fill('#node-config-input-interFrameDelay', 'x');
+    await page.selectOption('#node-config-input-transport', 'ascii');
+    await done();
+    assert.deepEqual([(await saved()).transport, (await saved()).interFrameDelay], ['ascii', '']);
+    await editSpare();
+    await page.waitForSelector('#node-config-input-transport', { state: 'visible' });
+    await page.selectOption('#node-config-input-transport', 'udp');
+    await page.fill('#node-config-input-host', '127.0.0.2');
+    await page.fill('#node-config-input-port', '1502');
+    await done();
+    const udp = await saved();
+    assert.deepEqual([udp.transport, udp.host, String(udp.port)], ['udp', '127.0.0.2', '1502']);
+    const valid = await page.evaluate(() => (window as unknown as { RED: { nodes: { node(id: string): { valid?: boolean } } } }).RED.nodes.node('c-spare').valid);
+    assert.notEqual(valid, false, 'a UDP client with host and port is valid');
   });
 
   it('lists the machine\'s serial ports as suggestions for the serial path', async () => {
