@@ -130,7 +130,8 @@ describe('editor import in a real browser', function () {
       assert.equal(await conflict.count(), 0, `${title}: no import-conflict prompt`);
       const got = await page.evaluate(([id, cfg]) => {
         const red = (globalThis as unknown as { RED: { nodes: { node(i: string): { type: string; z?: string; client?: string } | null }; workspaces: { active(): string } } }).RED;
-        return { node: red.nodes.node(id), config: red.nodes.node(cfg)?.type, active: red.workspaces.active() };
+        const n = red.nodes.node(id);
+        return { node: n && { type: n.type, z: n.z, client: n.client }, config: red.nodes.node(cfg)?.type, active: red.workspaces.active() };
       }, [flowNode, client] as const);
       assert.equal(got.node?.client, client, `${title}: its read or write node uses its own client`);
       assert.equal(got.config, 'umodbus-client');

@@ -297,7 +297,10 @@ describe('editor dialogs in a real browser', function () {
     // Saved as typed (0 is a value); a delay left behind on a transport that hides it is blanked.
     type Saved = { transport: string; host: string; port: string | number; interFrameDelay?: string };
     const editSpare = (): Promise<void> => page.evaluate(() => (window as unknown as { RED: { editor: { editConfig(n: string, t: string, id: string): void } } }).RED.editor.editConfig('', 'umodbus-client', 'c-spare'));
-    const saved = (): Promise<Saved> => page.evaluate(() => (window as unknown as { RED: { nodes: { node(id: string): Saved } } }).RED.nodes.node('c-spare'));
+    const saved = (): Promise<Saved> => page.evaluate(() => {
+      const n = (window as unknown as { RED: { nodes: { node(id: string): Saved } } }).RED.nodes.node('c-spare');
+      return { transport: n.transport, host: n.host, port: n.port, interFrameDelay: n.interFrameDelay };
+    });
     const done = async (): Promise<void> => {
       await page.click('#node-config-dialog-ok');
       await page.waitForSelector('.red-ui-tray', { state: 'detached' });
