@@ -39,8 +39,12 @@ function flows(port: number): N[] {
     { id: 'tab', type: 'tab', label: 'validation' },
     { id: 'c-good', type: 'umodbus-client', transport: 'tcp', host: '127.0.0.1', port, timeout: 1000, reconnectMin: 1000, reconnectMax: 1000 },
     { id: 'c-bad', type: 'umodbus-client', transport: 'tcp', host: '127.0.0.1', port: 70000 },
-    // No node uses it, so it never connects: the transport test edits and saves it.
-    { id: 'c-spare', type: 'umodbus-client', transport: 'tcp', host: '127.0.0.1', port },
+    // No node uses it, so it never connects: the transport test edits and saves it. Every setting
+    // is spelled out, as in an export: a dialog saves a missing one as blank, which is invalid.
+    {
+      id: 'c-spare', type: 'umodbus-client', transport: 'tcp', host: '127.0.0.1', port, serialPath: '', baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1,
+      interFrameDelay: '', timeout: 1000, retries: 0, maxInFlight: 1, queueLimit: 1000, reconnectMin: 100, reconnectMax: 10000, turnaround: 100, version: 1,
+    },
     { id: 's-good', type: 'umodbus-server', transport: 'tcp', host: '127.0.0.1', port, memoryMap: '{}' },
     ...flowNodes.map(at),
   ];
@@ -327,8 +331,11 @@ describe('editor dialogs in a real browser', function () {
     await done();
     const udp = await saved();
     assert.deepEqual([udp.transport, udp.host, String(udp.port)], ['udp', '127.0.0.2', '1502']);
-    const valid = await page.evaluate(() => (window as unknown as { RED: { nodes: { node(id: string): { valid?: boolean } } } }).RED.nodes.node('c-spare').valid);
-    assert.notEqual(valid, false, 'a UDP client with host and port is valid');
+    const check = await page.evaluate(() => {
+      const n = (window as unknown as { RED: { nodes: { node(id: string): { valid?: boolean; validationErrors?: string[] } } } }).RED.nodes.node('c-spare');
+      return { valid: n.valid, errors: n.validationErrors };
+    });
+    assert.notEqual(check.valid, false, `a UDP client with host and port is valid: ${JSON.stringify(check.errors)}`);
   });
 
   it('lists the machine\'s serial ports as suggestions for the serial path', async () => {
