@@ -52,13 +52,13 @@ function cases(demoPort: number): DialogCase[] {
     {
       type: 'umodbus-client', title: 'modbus client', open: viaPencil(readDialog, '#node-input-btn-client-edit', '#node-config-input-transport'),
       shown: { '#node-config-input-transport': 'tcp', '#node-config-input-host': '127.0.0.1', '#node-config-input-port': String(demoPort), '#node-config-input-timeout': '1000', '#node-config-input-maxInFlight': null },
-      hidden: ['#node-config-input-serialPath', '#node-config-input-baudRate', '#node-config-input-turnaround'],
+      hidden: ['#node-config-input-serialPath', '#node-config-input-baudRate', '#node-config-input-turnaround', '#node-config-input-interFrameDelay'],
       helpPhrase: 'The connection opens when the first read or write node starts',
     },
     {
       type: 'umodbus-server', title: 'modbus server', open: viaPencil(routeDialog, '#node-input-btn-server-edit', '#node-config-input-transport'),
       shown: { '#node-config-input-transport': 'tcp', '#node-config-input-host': '127.0.0.1', '#node-config-input-port': String(demoPort), '#node-config-input-replyTimeout': '1000', '#node-config-input-unitIds': '', '#node-config-input-vendorName': 'umodbus' },
-      hidden: ['#node-config-input-serialPath', '#node-config-input-baudRate'],
+      hidden: ['#node-config-input-serialPath', '#node-config-input-baudRate', '#node-config-input-interFrameDelay'],
       helpPhrase: 'requests no route takes are answered from the memory map',
     },
   ];

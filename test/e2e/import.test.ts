@@ -1,7 +1,7 @@
 /**
  * Flows brought in through the editor's Import dialog, in a real browser: pasted JSON that is
- * deployed with the Deploy button and then polls a server of its own, and an example from
- * Import > Examples, listed under the package's name.
+ * deployed with the Deploy button and then polls a server of its own, and the examples from
+ * Import > Examples, listed under the package's name, side by side in one workspace.
  */
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
@@ -88,17 +88,57 @@ describe('editor import in a real browser', function () {
     await page.screenshot({ path: path.join(ARTIFACTS, 'import-examples.png') });
     await confirmImportToNewFlow(page);
 
-    for (const id of ['c1', 'rt1', 'fn1', 'i1', 'r1', 'd1']) {
+    for (const id of ['ex03-c1', 'ex03-rt1', 'ex03-fn1', 'ex03-i1', 'ex03-r1', 'ex03-d1']) {
       await page.waitForSelector(`#${id} .red-ui-flow-node`, { state: 'visible', timeout: 10000 });
     }
     const imported = await page.evaluate(() => {
       const red = (globalThis as unknown as { RED: { nodes: { node(id: string): { type: string; z?: string; server?: string } | null }; workspaces: { active(): string } } }).RED;
-      return { route: red.nodes.node('rt1'), server: red.nodes.node('ex-server'), active: red.workspaces.active() };
+      return { route: red.nodes.node('ex03-rt1'), server: red.nodes.node('ex03-server'), active: red.workspaces.active() };
     });
     assert.equal(imported.route?.type, 'umodbus-server-route');
     assert.equal(imported.route?.z, imported.active, 'on the workspace shown');
-    assert.equal(imported.route?.server, 'ex-server');
+    assert.equal(imported.route?.server, 'ex03-server');
     assert.equal(imported.server?.type, 'umodbus-server');
     await page.screenshot({ path: path.join(ARTIFACTS, 'example-imported.png') });
+  });
+
+  it('imports every other example into the same workspace with no import-conflict prompt, each wired to its own config nodes', async () => {
+    const { page } = s;
+    // Runs after the test above: example 03 is on the workspace shown.
+    assert.equal(await page.evaluate(() => !!(globalThis as unknown as { RED: { nodes: { node(id: string): unknown } } }).RED.nodes.node('ex03-rt1')), true, 'example 03 is there');
+    const conflict = page.locator('.red-ui-notification', { hasText: 'already exist in your workspace' });
+    const chart = await page.locator('#red-ui-workspace-chart').boundingBox();
+    if (!chart) throw new Error('no workspace');
+    const cases: [string, string, string][] = [
+      ['01 Read holding registers as float32', 'ex01-r1', 'ex01-client'], ['02 Write coils', 'ex02-w1', 'ex02-client'],
+      ['04 Memory-map simulator', 'ex04-r3', 'ex04-client'], ['05 Several RTU unit ids on one serial port', 'ex05-r2', 'ex05-client'],
+    ];
+    for (const [i, [title, flowNode, client]] of cases.entries()) {
+      await openImport(page, 'examples');
+      const tree = page.locator('#red-ui-clipboard-dialog-import-tab-examples');
+      const example = tree.locator('.red-ui-treeList-label', { hasText: title });
+      // The package folder may still be open from the last import.
+      if (!(await example.isVisible())) await tree.locator('.red-ui-treeList-label', { hasText: /^\s*@umodbus\/node-red\s*$/ }).click();
+      await example.click();
+      await page.click('#red-ui-clipboard-dialog-import-opt-current');
+      await page.locator('#red-ui-clipboard-dialog-ok').click({ timeout: 10000 });
+      await page.waitForSelector('#red-ui-clipboard-dialog-ok', { state: 'hidden', timeout: 10000 });
+      // The imported nodes hang on the pointer until a click drops them; put each example lower down.
+      await page.mouse.move(chart.x + 150 + 40 * i, chart.y + 150 + 120 * i);
+      await page.mouse.click(chart.x + 150 + 40 * i, chart.y + 150 + 120 * i);
+      await page.waitForSelector(`[id="${flowNode}"] .red-ui-flow-node`, { state: 'visible', timeout: 10000 });
+      assert.equal(await conflict.count(), 0, `${title}: no import-conflict prompt`);
+      const got = await page.evaluate(([id, cfg]) => {
+        const red = (globalThis as unknown as { RED: { nodes: { node(i: string): { type: string; z?: string; client?: string } | null }; workspaces: { active(): string } } }).RED;
+        const n = red.nodes.node(id);
+        return { node: n && { type: n.type, z: n.z, client: n.client }, config: red.nodes.node(cfg)?.type, active: red.workspaces.active() };
+      }, [flowNode, client] as const);
+      assert.equal(got.node?.client, client, `${title}: its read or write node uses its own client`);
+      assert.equal(got.config, 'umodbus-client');
+      assert.equal(got.node?.z, got.active, `${title}: on the workspace shown`);
+    }
+    const kept = await page.evaluate(() => (globalThis as unknown as { RED: { nodes: { node(id: string): { server?: string } | null } } }).RED.nodes.node('ex03-rt1')?.server);
+    assert.equal(kept, 'ex03-server', 'example 03 is untouched');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'examples-side-by-side.png') });
   });
 });

@@ -26,7 +26,7 @@ describe('umodbus-client (scripted engine)', () => {
 
   it('maps serial options for RTU and ASCII, and RTU over TCP', async () => {
     await helper.load(allNodes, onTab(
-      client({ transport: 'rtu', serialPath: '/dev/ttyX', baudRate: '19200', dataBits: '7', parity: 'even', stopBits: '2' }), read('r1'),
+      client({ transport: 'rtu', serialPath: '/dev/ttyX', baudRate: '19200', dataBits: '7', parity: 'even', stopBits: '2', interFrameDelay: '0' }), read('r1'),
       { id: 'c2', type: 'umodbus-client', transport: 'ascii', serialPath: '/dev/ttyY', baudRate: 9600, parity: 'odd' },
       { id: 'r2', type: 'umodbus-read', client: 'c2', wires: [[]] },
       { id: 'c3', type: 'umodbus-client', transport: 'rtu-tcp', host: 'gw', port: 4001 },
@@ -35,8 +35,9 @@ describe('umodbus-client (scripted engine)', () => {
     const byPath = (t: FakeClient['options']['transport']): string => ('path' in t ? t.path : t.host);
     const transports = fakes.clients.map((c) => c.options.transport).sort((a, b) => byPath(a).localeCompare(byPath(b)));
     assert.deepEqual(transports, [
-      { type: 'rtu', path: '/dev/ttyX', baudRate: 19200, dataBits: 7, parity: 'even', stopBits: 2 },
-      { type: 'ascii', path: '/dev/ttyY', baudRate: 9600, dataBits: 8, parity: 'odd', stopBits: 1 },
+      // The inter-frame delay as typed, 0 included; missing keeps the spec's t3.5 (undefined).
+      { type: 'rtu', path: '/dev/ttyX', baudRate: 19200, dataBits: 7, parity: 'even', stopBits: 2, interFrameDelay: 0 },
+      { type: 'ascii', path: '/dev/ttyY', baudRate: 9600, dataBits: 8, parity: 'odd', stopBits: 1, interFrameDelay: undefined },
       { type: 'rtu-tcp', host: 'gw', port: 4001 },
     ]);
   });

@@ -1,7 +1,8 @@
 /**
  * The editor side in a real Chromium against a real Node-RED: red triangles on nodes with
  * invalid settings (and every validate function of every type, bad and good values), the
- * 40001 hint beside 0-based addresses, the client dialog's serial port picker, and the German
+ * 40001-style hint beside 0-based addresses that follows the function code, the client and
+ * server dialogs showing the rows of the chosen transport, the serial port picker, and the German
  * help and catalogs as Node-RED serves them to a German editor.
  */
 import { strict as assert } from 'node:assert';
@@ -38,6 +39,12 @@ function flows(port: number): N[] {
     { id: 'tab', type: 'tab', label: 'validation' },
     { id: 'c-good', type: 'umodbus-client', transport: 'tcp', host: '127.0.0.1', port, timeout: 1000, reconnectMin: 1000, reconnectMax: 1000 },
     { id: 'c-bad', type: 'umodbus-client', transport: 'tcp', host: '127.0.0.1', port: 70000 },
+    // No node uses it, so it never connects: the transport test edits and saves it. Every setting
+    // is spelled out, as in an export: a dialog saves a missing one as blank, which is invalid.
+    {
+      id: 'c-spare', type: 'umodbus-client', transport: 'tcp', host: '127.0.0.1', port, serialPath: '', baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1,
+      interFrameDelay: '', timeout: 1000, retries: 0, maxInFlight: 1, queueLimit: 1000, reconnectMin: 100, reconnectMax: 10000, turnaround: 100, version: 1,
+    },
     { id: 's-good', type: 'umodbus-server', transport: 'tcp', host: '127.0.0.1', port, memoryMap: '{}' },
     ...flowNodes.map(at),
   ];
@@ -63,9 +70,20 @@ const VALIDATION: [string, string, Record<string, unknown>, unknown[], unknown[]
   ['umodbus-client', 'reconnectMin', {}, [-1], [0, 100]],
   ['umodbus-client', 'reconnectMax', { reconnectMin: 500 }, [100, -1], [500, 10000]],
   ['umodbus-client', 'turnaround', {}, [-1, 10001], [0, 100]],
+  ['umodbus-client', 'interFrameDelay', { transport: 'rtu' }, [-0.1, 1000.5, 'x', ' ', '1,5', 'NaN', 'Infinity'], ['', 0, '0', 0.5, '1.75', 1000, '1000']],
+  // ASCII ignores the delay but the runtime still checks it, so the editor does too.
+  ['umodbus-client', 'interFrameDelay', { transport: 'ascii' }, [-1, 'x'], ['', 0, 2.5]],
+  ['umodbus-client', 'interFrameDelay', { transport: 'tcp' }, [], ['x', -1]],
+  ['umodbus-client', 'interFrameDelay', { transport: 'udp' }, [], ['x']],
+  ['umodbus-client', 'host', { transport: 'udp' }, ['', ' '], ['plc-1', '10.0.0.5']],
+  ['umodbus-client', 'port', { transport: 'udp' }, [0, 70000, ''], [502, '1502']],
+  ['umodbus-client', 'serialPath', { transport: 'udp' }, [], ['']],
   ['umodbus-server', 'host', { transport: 'tcp' }, [''], ['0.0.0.0']],
   ['umodbus-server', 'port', { transport: 'tcp' }, [-1, 65536], [0, 5020]],
   ['umodbus-server', 'serialPath', { transport: 'rtu' }, [''], ['/dev/ttyS1']],
+  ['umodbus-server', 'interFrameDelay', { transport: 'rtu' }, [-1, 1001, 'abc', ' '], ['', 0, '0', '0.25', 3.5, 1000]],
+  ['umodbus-server', 'interFrameDelay', { transport: 'tcp' }, [], ['abc']],
+  ['umodbus-server', 'interFrameDelay', { transport: 'rtu-tcp' }, [], [-1]],
   ['umodbus-server', 'unitIds', {}, ['1,x', '256', '5-3', '-1'], ['', '1', '1, 5-6', '0-255']],
   ['umodbus-server', 'maxConnections', {}, [0], [1, 32]],
   ['umodbus-server', 'idleTimeout', {}, [-1], [0, 60000]],
@@ -176,15 +194,37 @@ describe('editor dialogs in a real browser', function () {
     }
   });
 
-  it('the read, write and route dialogs hint at 40001-style numbering beside the 0-based address', async () => {
-    for (const id of ['r-good', 'w-good', 'rt-good']) {
+  it('the read, write and route dialogs hint at the numbering of the table the function code addresses', async () => {
+    const visibleTips = (): Promise<string[]> => page.$$eval('.red-ui-tray .form-tips', (els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => e.textContent ?? ''));
+    const coil = /coil 00001 is address 0/;
+    const discrete = /discrete input 10001 is address 0/;
+    const input = /input register 30001 is address 0/;
+    const holding = /holding register 40001 is address 0/;
+    const any = /coil 00001, discrete input 10001, input register 30001 and holding register 40001 are each address 0/;
+    const other = /what a device manual numbers from 1 is one less here/;
+    // [node, the tip its saved settings give, then [fc field value, tip (null: none, no address)] after each change]
+    const cases: [string, RegExp, [string, RegExp | null][]][] = [
+      ['r-good', holding, [['1', coil], ['2', discrete], ['4', input], ['7', null], ['3', holding], ['20', other]]],
+      ['w-good', holding, [['5', coil], ['15', coil], ['16', holding], ['22', holding], ['21', other]]],
+      ['rt-good', holding, [['1', coil], ['1,5,15', coil], ['2', discrete], ['4', input], ['1-4', any], ['', any], ['20', other], ['3,20', any], ['6, 23', holding]]],
+    ];
+    for (const [id, saved, changes] of cases) {
       await page.evaluate((nodeId) => {
         const red = (window as unknown as { RED: { editor: { edit(n: unknown): void }; nodes: { node(id: string): unknown } } }).RED;
         red.editor.edit(red.nodes.node(nodeId));
       }, id);
       await page.waitForSelector('.red-ui-tray .form-tips', { state: 'visible' });
-      const tips = await page.$$eval('.red-ui-tray .form-tips', (els) => els.filter((e) => (e as HTMLElement).offsetParent !== null).map((e) => e.textContent ?? ''));
-      assert.ok(tips.some((t) => /40001 is address 0/.test(t)), `${id}: ${tips.join(' | ')}`);
+      const shown = async (want: RegExp | null, what: string): Promise<void> => {
+        const tips = await visibleTips();
+        assert.equal(tips.filter((t) => /0-based as on the wire/.test(t)).length, want ? 1 : 0, `${id} ${what}: address tips in ${tips.join(' | ')}`);
+        if (want) assert.ok(tips.some((t) => want.test(t)), `${id} ${what}: ${want} in ${tips.join(' | ')}`);
+      };
+      await shown(saved, 'as saved');
+      for (const [fc, want] of changes) {
+        if (id === 'rt-good') await page.fill('#node-input-functionCodes', fc);
+        else await page.selectOption('#node-input-fc', fc);
+        await shown(want, `FC ${JSON.stringify(fc)}`);
+      }
       await page.click('#node-dialog-cancel');
       await page.waitForSelector('.red-ui-tray', { state: 'detached' });
     }
@@ -222,6 +262,82 @@ describe('editor dialogs in a real browser', function () {
     }
   });
 
+  it('the client and server dialogs show the rows of the chosen transport: host and port for UDP, the inter-frame delay for RTU only', async () => {
+    const fields = ['host', 'port', 'serialPath', 'baudRate', 'parity', 'stopBits', 'turnaround', 'interFrameDelay'];
+    const visible = async (): Promise<Record<string, boolean>> => Object.fromEntries(await Promise.all(fields.map(async (f) => [f, await page.isVisible(`#node-config-input-${f}`)] as const)));
+    const on = (...names: string[]): Record<string, boolean> => Object.fromEntries(fields.map((f) => [f, names.includes(f)]));
+    const serial = ['serialPath', 'baudRate', 'parity', 'stopBits'];
+
+    await page.evaluate(() => (window as unknown as { RED: { editor: { editConfig(n: string, t: string, id: string): void } } }).RED.editor.editConfig('', 'umodbus-client', '_ADD_'));
+    await page.waitForSelector('#node-config-input-transport', { state: 'visible' });
+    const options = await page.$$eval('#node-config-input-transport option', (os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]));
+    assert.deepEqual(Object.fromEntries(options), { tcp: 'Modbus TCP', rtu: 'RTU (serial)', 'rtu-tcp': 'RTU over TCP', udp: 'Modbus UDP', ascii: 'ASCII (serial)' });
+    const client: [string, Record<string, boolean>][] = [
+      ['udp', on('host', 'port')], ['rtu', on(...serial, 'turnaround', 'interFrameDelay')], ['tcp', on('host', 'port')],
+      ['ascii', on(...serial, 'turnaround')], ['rtu-tcp', on('host', 'port')], ['udp', on('host', 'port')],
+    ];
+    for (const [transport, want] of client) {
+      await page.selectOption('#node-config-input-transport', transport);
+      assert.deepEqual(await visible(), want, `client ${transport}`);
+    }
+    await page.selectOption('#node-config-input-transport', 'rtu');
+    assert.match(await page.textContent('#node-config-umodbus-client-delaytip') ?? '', /3\.5 characters, 1\.75 ms above 19200 baud/);
+    assert.equal(await page.getAttribute('#node-config-input-interFrameDelay', 'placeholder'), 'spec t3.5');
+    await page.click('#node-config-dialog-cancel');
+    await page.waitForSelector('.red-ui-tray', { state: 'detached' });
+
+    await page.evaluate(() => (window as unknown as { RED: { editor: { editConfig(n: string, t: string, id: string): void } } }).RED.editor.editConfig('', 'umodbus-server', '_ADD_'));
+    await page.waitForSelector('#node-config-input-transport', { state: 'visible' });
+    // A server has no turnaround field, so it is never visible.
+    for (const [transport, want] of [['rtu', on(...serial, 'interFrameDelay')], ['tcp', on('host', 'port')], ['rtu-tcp', on('host', 'port')]] as const) {
+      await page.selectOption('#node-config-input-transport', transport);
+      assert.deepEqual(await visible(), want, `server ${transport}`);
+    }
+    await page.selectOption('#node-config-input-transport', 'rtu');
+    assert.match(await page.textContent('#node-config-umodbus-server-delaytip') ?? '', /3\.5 characters, 1\.75 ms above 19200 baud/);
+    await page.click('#node-config-dialog-cancel');
+    await page.waitForSelector('.red-ui-tray', { state: 'detached' });
+
+    // Saved as typed (0 is a value); a delay left behind on a transport that hides it is blanked.
+    type Saved = { transport: string; host: string; port: string | number; interFrameDelay?: string };
+    const editSpare = (): Promise<void> => page.evaluate(() => (window as unknown as { RED: { editor: { editConfig(n: string, t: string, id: string): void } } }).RED.editor.editConfig('', 'umodbus-client', 'c-spare'));
+    const saved = (): Promise<Saved> => page.evaluate(() => {
+      const n = (window as unknown as { RED: { nodes: { node(id: string): Saved } } }).RED.nodes.node('c-spare');
+      return { transport: n.transport, host: n.host, port: n.port, interFrameDelay: n.interFrameDelay };
+    });
+    const done = async (): Promise<void> => {
+      await page.click('#node-config-dialog-ok');
+      await page.waitForSelector('.red-ui-tray', { state: 'detached' });
+    };
+    await editSpare();
+    await page.waitForSelector('#node-config-input-transport', { state: 'visible' });
+    await page.selectOption('#node-config-input-transport', 'rtu');
+    await page.fill('#node-config-input-serialPath', '/dev/ttyUSB9');
+    await page.fill('#node-config-input-interFrameDelay', '0');
+    await done();
+    assert.deepEqual([(await saved()).transport, (await saved()).interFrameDelay], ['rtu', '0']);
+    await editSpare();
+    await page.waitForSelector('#node-config-input-interFrameDelay', { state: 'visible' });
+    assert.equal(await page.inputValue('#node-config-input-interFrameDelay'), '0');
+    await page.fill('#node-config-input-interFrameDelay', 'x');
+    await page.selectOption('#node-config-input-transport', 'ascii');
+    await done();
+    assert.deepEqual([(await saved()).transport, (await saved()).interFrameDelay], ['ascii', '']);
+    await editSpare();
+    await page.waitForSelector('#node-config-input-transport', { state: 'visible' });
+    await page.selectOption('#node-config-input-transport', 'udp');
+    await page.fill('#node-config-input-host', '127.0.0.2');
+    await page.fill('#node-config-input-port', '1502');
+    await done();
+    const udp = await saved();
+    assert.deepEqual([udp.transport, udp.host, String(udp.port)], ['udp', '127.0.0.2', '1502']);
+    const check = await page.evaluate(() => {
+      const n = (window as unknown as { RED: { nodes: { node(id: string): { valid?: boolean; validationErrors?: string[] } } } }).RED.nodes.node('c-spare');
+      return { valid: n.valid, errors: n.validationErrors };
+    });
+    assert.notEqual(check.valid, false, `a UDP client with host and port is valid: ${JSON.stringify(check.errors)}`);
+  });
+
   it('lists the machine\'s serial ports as suggestions for the serial path', async () => {
     await page.evaluate(() => (window as unknown as { RED: { editor: { editConfig(n: string, t: string, id: string): void } } }).RED.editor.editConfig('', 'umodbus-client', '_ADD_'));
     await page.waitForSelector('#node-config-input-transport', { state: 'visible' });
@@ -257,5 +373,10 @@ describe('editor dialogs in a real browser', function () {
       (await fetch(`${nr!.url}/locales/@umodbus/node-red/${type}?lng=${lang}`)).json() as Promise<Record<string, { paletteLabel: string }>>;
     assert.equal((await catalog('umodbus-read', 'de'))['umodbus-read'].paletteLabel, 'Modbus lesen');
     assert.equal((await catalog('umodbus-read', 'en-US'))['umodbus-read'].paletteLabel, 'modbus read');
+    const addressTips = async (type: string): Promise<Record<string, string>> =>
+      ((await catalog(type, 'de'))[type] as unknown as { tip: { address: Record<string, string> } }).tip.address;
+    assert.match((await addressTips('umodbus-write')).coils, /^Adressen zählen ab 0 .*Coil 00001 ist Adresse 0/);
+    assert.match((await addressTips('umodbus-read')).inputRegisters, /Input-Register 30001 ist Adresse 0/);
+    assert.match((await addressTips('umodbus-server-route')).discreteInputs, /Discrete Input 10001 ist Adresse 0/);
   });
 });

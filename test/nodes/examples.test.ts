@@ -31,6 +31,33 @@ function example(name: string, port: number, pty?: PtyPair): N[] {
   return [...[...tabs].map((id): N => ({ id, type: 'tab', label: name })), ...swapped];
 }
 
+describe('examples: node ids', () => {
+  // Import > Examples keeps the file's ids: an id already in the workspace (another example, or
+  // the demo flow `npm start` deploys) brings up Node-RED's import-conflict prompt.
+  it('no two examples, and no example and the demo flow, share a node id', () => {
+    const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'));
+    assert.equal(files.length, 5);
+    const owner = new Map<string, string>();
+    const demo = join(EXAMPLES, '..', 'scripts', 'demo-flow.json');
+    const clashes: string[] = [];
+    for (const [name, path] of [['demo flow', demo] as const, ...files.map((f) => [f, join(EXAMPLES, f)] as const)]) {
+      const nodes = JSON.parse(readFileSync(path, 'utf8')) as N[];
+      assert.ok(nodes.length > 3, `${name} has nodes`);
+      for (const n of nodes) {
+        const first = owner.get(n.id);
+        if (first !== undefined) clashes.push(`${n.id}: ${first} and ${name}`);
+        else owner.set(n.id, name);
+      }
+    }
+    assert.deepEqual(clashes, []);
+    // Each example's ids carry its number, so a new example cannot take another's by accident.
+    for (const f of files) {
+      const nodes = JSON.parse(readFileSync(join(EXAMPLES, f), 'utf8')) as N[];
+      for (const n of nodes) assert.ok(n.id.startsWith(`ex${f.slice(0, 2)}-`), `${f}: ${n.id}`);
+    }
+  });
+});
+
 describe('examples (real engines)', function () {
   this.timeout(20000);
   before(function () { if (!enginesPresent()) this.skip(); });
@@ -62,23 +89,23 @@ describe('examples (real engines)', function () {
   }
 
   it('01 reads two float32 values', async () => {
-    const out = await run('01 Read holding registers as float32', 'd1', 1);
+    const out = await run('01 Read holding registers as float32', 'ex01-d1', 1);
     assert.deepEqual(out[0].payload, [21.5, -3.25]);
   });
 
   it('02 writes coils and reads them back', async () => {
-    const out = await run('02 Write coils', 'd1', 1);
+    const out = await run('02 Write coils', 'ex02-d1', 1);
     assert.deepEqual(out[0].payload, [true, false, true]);
   });
 
   it('03 answers from the flow', async () => {
-    const out = await run('03 Server answered from the flow', 'd1', 1);
+    const out = await run('03 Server answered from the flow', 'ex03-d1', 1);
     assert.deepEqual(out[0].payload, [1020, 1030, 1040]);
-    assert.equal(callsOf(node('rt1'), 'error').length, 0);
+    assert.equal(callsOf(node('ex03-rt1'), 'error').length, 0);
   });
 
   it('04 simulates a device from its memory map', async () => {
-    const out = await run('04 Memory-map simulator', 'd1', 3);
+    const out = await run('04 Memory-map simulator', 'ex04-d1', 3);
     const by = (fc: number): unknown => out.find((m) => (m.modbus as { fc: number }).fc === fc)?.payload;
     assert.deepEqual(by(3), [100, 200, 300, 400]);
     assert.deepEqual(by(4), [-1, 12]);
@@ -86,7 +113,7 @@ describe('examples (real engines)', function () {
   });
 
   it('05 reads three RTU unit ids over one serial line', async () => {
-    const out = await run('05 Several RTU unit ids on one serial port', 'd1', 3, true);
+    const out = await run('05 Several RTU unit ids on one serial port', 'ex05-d1', 3, true);
     assert.deepEqual(out.map((m) => (m.modbus as { unitId: number }).unitId).sort(), [1, 2, 3]);
     for (const m of out) assert.deepEqual(m.payload, [11, 12]);
   });
