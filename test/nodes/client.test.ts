@@ -35,9 +35,9 @@ describe('umodbus-client (scripted engine)', () => {
     const byPath = (t: FakeClient['options']['transport']): string => ('path' in t ? t.path : t.host);
     const transports = fakes.clients.map((c) => c.options.transport).sort((a, b) => byPath(a).localeCompare(byPath(b)));
     assert.deepEqual(transports, [
-      // The inter-frame delay as typed, 0 included; missing keeps the spec's t3.5 (undefined).
+      // The inter-frame delay as typed, 0 included; missing keeps the spec's t3.5 (no key at all).
       { type: 'rtu', path: '/dev/ttyX', baudRate: 19200, dataBits: 7, parity: 'even', stopBits: 2, interFrameDelay: 0 },
-      { type: 'ascii', path: '/dev/ttyY', baudRate: 9600, dataBits: 8, parity: 'odd', stopBits: 1, interFrameDelay: undefined },
+      { type: 'ascii', path: '/dev/ttyY', baudRate: 9600, dataBits: 8, parity: 'odd', stopBits: 1 },
       { type: 'rtu-tcp', host: 'gw', port: 4001 },
     ]);
   });

@@ -21,11 +21,12 @@ export interface ClientDefSettings {
   turnaround?: unknown;
 }
 
-export function serialSettings(def: { serialPath?: unknown; baudRate?: unknown; dataBits?: unknown; parity?: unknown; stopBits?: unknown; interFrameDelay?: unknown }): SerialSettings {
+/** `rtu`: whether the line carries RTU, the only framing with an inter-frame silence (ASCII ignores the setting). */
+export function serialSettings(def: { serialPath?: unknown; baudRate?: unknown; dataBits?: unknown; parity?: unknown; stopBits?: unknown; interFrameDelay?: unknown }, rtu: boolean): SerialSettings {
   const path = stringSetting(def.serialPath, '');
   if (path === '') throw new Error('no serial port set');
   const parity = def.parity === 'even' || def.parity === 'odd' ? def.parity : 'none';
-  const interFrameDelay = optionalNumberSetting(def.interFrameDelay, 0, 1000, 'inter-frame delay (ms)');
+  const interFrameDelay = rtu ? optionalNumberSetting(def.interFrameDelay, 0, 1000, 'inter-frame delay (ms)') : undefined;
   return {
     path,
     baudRate: intSetting(def.baudRate, 9600),
@@ -39,7 +40,7 @@ export function serialSettings(def: { serialPath?: unknown; baudRate?: unknown; 
 
 function transportFrom(def: ClientDefSettings): ClientTransportOptions {
   const type = def.transport;
-  if (type === 'rtu' || type === 'ascii') return { type, ...serialSettings(def) };
+  if (type === 'rtu' || type === 'ascii') return { type, ...serialSettings(def, type === 'rtu') };
   const host = stringSetting(def.host, '127.0.0.1');
   const port = intSetting(def.port, 502);
   if (port < 1 || port > 65535) throw new Error(`port ${port} is outside 1..65535`);

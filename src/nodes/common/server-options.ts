@@ -33,7 +33,7 @@ export interface ServerDefSettings {
 const IDENTITY_KEYS = ['vendorName', 'productCode', 'revision', 'vendorUrl', 'productName', 'modelName', 'userApplicationName'] as const;
 
 function listenFrom(def: ServerDefSettings): ServerListenOptions {
-  if (def.transport === 'rtu') return { type: 'rtu', ...serialSettings(def) };
+  if (def.transport === 'rtu') return { type: 'rtu', ...serialSettings(def, true) };
   const port = intSetting(def.port, 502);
   if (port < 0 || port > 65535) throw new Error(`port ${port} is outside 0..65535`);
   const common = {

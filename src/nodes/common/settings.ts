@@ -13,7 +13,8 @@ export function intSetting(value: unknown, fallback: number): number {
 
 /** A decimal setting in [min, max]; empty gives undefined ("use the default"), anything else invalid throws. */
 export function optionalNumberSetting(value: unknown, min: number, max: number, what: string): number | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
+  // Number(' ') is 0: a field of spaces is blank, not zero.
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
   const n = typeof value === 'number' ? value : Number(value);
   if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${what} ${String(value)} is outside ${min}..${max}`);
   return n;
