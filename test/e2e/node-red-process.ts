@@ -35,15 +35,24 @@ export async function startNodeRed(options: { userDir?: string; timeoutMs?: numb
   const userDir = options.userDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'umodbus-nr-'));
   const uiPort = await freePort();
   const demoPort = await freePort();
-  let log = '';
   const child: ChildProcess = spawn(process.execPath, [path.join(REPO, 'scripts', 'start.js')], {
     cwd: REPO,
     env: { ...process.env, UMODBUS_USER_DIR: userDir, UMODBUS_UI_PORT: String(uiPort), UMODBUS_DEMO_PORT: String(demoPort) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const url = `http://127.0.0.1:${uiPort}/`;
+  const { output, stop } = await superviseNodeRed(child, `${url}settings`, options.timeoutMs ?? 30000);
+  return { url, uiPort, demoPort, userDir, output, stop };
+}
+
+/**
+ * Watch a Node-RED child process: keep its output, give a stop() that ends it by its own PID
+ * (SIGTERM, then SIGKILL after 5 s), and resolve once `probeUrl` answers (or fail, stopping it).
+ */
+export async function superviseNodeRed(child: ChildProcess, probeUrl: string, timeoutMs: number): Promise<{ output: () => string; stop: () => Promise<void> }> {
+  let log = '';
   child.stdout?.on('data', (d: Buffer) => { log += d.toString(); });
   child.stderr?.on('data', (d: Buffer) => { log += d.toString(); });
-  const url = `http://127.0.0.1:${uiPort}/`;
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -52,18 +61,17 @@ export async function startNodeRed(options: { userDir?: string; timeoutMs?: numb
     await exited;
     clearTimeout(timer);
   };
-  const deadline = Date.now() + (options.timeoutMs ?? 30000);
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Node-RED exited early:\n${log}`);
     try {
-      const res = await fetch(`${url}settings`);
-      if (res.ok) break;
+      if ((await fetch(probeUrl)).ok) break;
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`Node-RED did not start within the time limit:\n${log}`);
+      throw new Error(`Node-RED did not start within ${timeoutMs} ms:\n${log}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { url, uiPort, demoPort, userDir, output: () => log, stop };
+  return { output: () => log, stop };
 }
