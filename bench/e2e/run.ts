@@ -17,8 +17,8 @@ import { SERVER_KINDS, polling, servers, triggered, type Polling, type ServerKin
 import { report, type Results } from './report';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
-const FULL: Sizes = { triggered: 5000, pollers: 20, pollMs: 100, pollWindowMs: 30000, serverReads: 20000, serverCapMs: 10000, rtu: 1000 };
-const QUICK: Sizes = { triggered: 1000, pollers: 20, pollMs: 100, pollWindowMs: 5000, serverReads: 2000, serverCapMs: 3000, rtu: 200 };
+const FULL: Sizes = { triggered: 5000, pollers: 20, pollMs: 100, pollWarmupMs: 5000, pollWindowMs: 30000, serverReads: 20000, serverCapMs: 10000, rtu: 1000 };
+const QUICK: Sizes = { triggered: 1000, pollers: 20, pollMs: 100, pollWarmupMs: 1000, pollWindowMs: 5000, serverReads: 2000, serverCapMs: 3000, rtu: 200 };
 
 function targetServer(args: string[]): ChildProcess {
   return start(undefined, process.execPath, [path.join(__dirname, 'target-server.js'), ...args]);
