@@ -32,11 +32,11 @@ describe('editor in a real browser (npm start setup)', function () {
   it('runs the demo flow: read nodes turn green and the debug nodes show the values read', async () => {
     const { page } = s;
     // Each debug node shows its last payload as its status: these are the demo server's values.
-    const shown = { 'd0-d1': '21.5, -3.25', 'd1-d1': 'true, false, true', 'd2-d1': '1020, 1030, 1040' };
+    const shown = { 'd0-d1': '21.5, -3.25', 'd0-d2': '-123456', 'd1-d1': 'true, false, true', 'd2-d1': '1020, 1030, 1040' };
     for (const [id, text] of Object.entries(shown)) {
       await page.locator(`#${id} .red-ui-flow-node-status-label`, { hasText: text }).waitFor({ timeout: 30000 });
     }
-    for (const id of ['d0-r1', 'd1-w1', 'd1-r1', 'd2-r1', 'd2-rt1']) {
+    for (const id of ['d0-r1', 'd0-r2', 'd1-w1', 'd1-r1', 'd2-r1', 'd2-rt1']) {
       await page.waitForSelector(`#${id} .red-ui-flow-node-status-dot-green`, { timeout: 20000 });
     }
     await page.screenshot({ path: path.join(ARTIFACTS, 'demo-flow.png') });
