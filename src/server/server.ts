@@ -21,14 +21,13 @@ import type {
 /** A route call still waiting for its handler. */
 interface PendingRoute {
   timer: NodeJS.Timeout;
-  abort: () => void;
+  context: RouteContext;
   settle: (a: Answer) => void;
 }
 
 /**
- * A route handler's context. Its AbortController is made only if the handler asks for `signal`:
- * making one costs a few microseconds, a good part of a flow-answered request, and most
- * handlers never look at it.
+ * A route handler's context. Its AbortController (an EventTarget and a signal, per request) is
+ * made only if the handler asks for `signal`; most handlers never look at it.
  */
 class RouteContext {
   private controller: AbortController | undefined;
@@ -128,7 +127,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     this.closed = true;
     for (const p of [...this.pending]) {
       clearTimeout(p.timer);
-      p.abort();
+      p.context.abort();
       p.settle(null);
     }
     this.pending.clear();
@@ -258,7 +257,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     return new Promise<Answer>((resolve) => {
       let done = false;
       const pending: PendingRoute = {
-        abort: () => context.abort(),
+        context,
         timer: setTimeout(() => {
           if (done) return;
           done = true;
