@@ -6,18 +6,25 @@
  *   POST /bench/drive/:id?n=N&burst=0|1 -> {n, got, errors, ms} once all N came back.
  *   GET  /bench/count/:id               -> {count, errors}: msgs that reached it (polling).
  * Errors reach it through a Catch node; they carry msg.error.
+ *
+ * A second bench-only type, `umodbus-bench-floor`, is no Modbus package at all: a bare net.Server
+ * answering FC3 from a Buffer (bench/lib/impls.ts), run inside this same runtime. It is the floor
+ * for any server in a Node-RED process, so scenario (c) can say what is left above it to gain.
  */
+import { startServer, type BenchServer } from '../lib/impls';
+
 interface Msg { payload?: unknown; error?: unknown; [key: string]: unknown }
 interface BenchNode {
   id: string;
   on(event: 'input', cb: (msg: Msg, send: (m: Msg) => void, done: () => void) => void): void;
   on(event: 'close', cb: (removed: boolean, done: () => void) => void): void;
   send(msg: Msg): void;
+  error(err: unknown): void;
 }
 interface Req { params: Record<string, string>; query: Record<string, string | undefined> }
 interface Res { json(body: unknown): void; status(code: number): Res }
 interface RED {
-  nodes: { createNode(node: object, def: object): void; registerType(type: string, ctor: (this: BenchNode, def: { id: string; payload?: string }) => void): void };
+  nodes: { createNode(node: object, def: object): void; registerType(type: string, ctor: (this: BenchNode, def: { id: string; payload?: string; port?: number }) => void): void };
   httpAdmin: { get(path: string, h: (req: Req, res: Res) => void): void; post(path: string, h: (req: Req, res: Res) => void): void };
 }
 
@@ -67,6 +74,17 @@ export = function register(RED: RED): void {
       done();
     });
   }
+
+  RED.nodes.registerType('umodbus-bench-floor', function (this: BenchNode, def) {
+    RED.nodes.createNode(this, def);
+    const listening: Promise<BenchServer | undefined> = startServer('node-net', '127.0.0.1', Number(def.port)).catch((err: unknown) => {
+      this.error(err);
+      return undefined;
+    });
+    this.on('close', (_removed, done) => {
+      void listening.then((s) => s?.close()).finally(done);
+    });
+  });
 
   RED.httpAdmin.post('/bench/drive/:id', (req, res) => {
     const d = drivers.get(req.params.id);

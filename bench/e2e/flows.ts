@@ -94,7 +94,7 @@ function umodbusServer(id: string, port: number, memoryMap: string): FlowNode {
 }
 
 /** (c): the three servers, each on its own port. */
-export function serverFlow(ports: { memory: number; route: number; contrib: number }): FlowNode[] {
+export function serverFlow(ports: { memory: number; route: number; contrib: number; floor: number }): FlowNode[] {
   return [
     umodbusServer('srv-memory', ports.memory, HOLDING),
     umodbusServer('srv-route', ports.route, JSON.stringify({ holdingRegisters: { start: 0, size: 10 } })),
@@ -109,5 +109,6 @@ export function serverFlow(ports: { memory: number; route: number; contrib: numb
       responseDelay: 1, delayUnit: 'ms', coilsBufferSize: 100, holdingBufferSize: 100, inputBufferSize: 100, discreteBufferSize: 100,
       showErrors: false, wires: [[], [], [], [], []],
     },
+    { id: 'srv-floor', type: 'umodbus-bench-floor', port: ports.floor },
   ];
 }

@@ -17,7 +17,7 @@ import { SERVER_KINDS, polling, servers, triggered, type Polling, type ServerKin
 import { report, type Results } from './report';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
-const FULL: Sizes = { triggered: 5000, pollers: 20, pollMs: 100, pollWarmupMs: 5000, pollWindowMs: 30000, serverReads: 20000, serverCapMs: 10000, rtu: 1000 };
+const FULL: Sizes = { triggered: 5000, pollers: 20, pollMs: 100, pollWarmupMs: 30000, pollWindowMs: 30000, serverReads: 20000, serverCapMs: 10000, rtu: 1000 };
 const QUICK: Sizes = { triggered: 1000, pollers: 20, pollMs: 100, pollWarmupMs: 1000, pollWindowMs: 5000, serverReads: 2000, serverCapMs: 3000, rtu: 200 };
 
 function targetServer(args: string[]): ChildProcess {
@@ -65,7 +65,7 @@ export async function run(argv: string[] = process.argv.slice(2)): Promise<void>
     const baselineRss = rt.rssBytes();
     out(`Node-RED pid ${rt.pid}, baseline RSS ${fmtMB(baselineRss)}; target TCP server :${port}, pty ${pty.nr} <-> ${pty.dev}\n`);
 
-    const res: Results = { runs, sizes, baselineRss, single: perPkg(), burst: perPkg(), burstPipelined: [], rtu: perPkg(), rtuFast: perPkg(), polling: { umodbus: [], contrib: [] }, servers: { memory: [], route: [], contrib: [] } };
+    const res: Results = { runs, sizes, baselineRss, single: perPkg(), burst: perPkg(), burstPipelined: [], rtu: perPkg(), rtuFast: perPkg(), polling: { umodbus: [], contrib: [] }, servers: { memory: [], route: [], contrib: [], floor: [] } };
     for (let r = 0; r < runs; r++) {
       // Alternate which package goes first, so neither always inherits the other's heap.
       const order: Pkg[] = r % 2 === 0 ? PKGS : [...PKGS].reverse();

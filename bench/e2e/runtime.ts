@@ -84,7 +84,7 @@ function installDriver(userDir: string): void {
     name: 'umodbus-bench-driver', version: '0.0.0', private: true, 'node-red': { nodes: { 'umodbus-bench-driver': 'driver.js' } },
   }));
   fs.writeFileSync(path.join(dir, 'driver.js'), `module.exports = require(${JSON.stringify(path.join(__dirname, 'driver-node.js'))});\n`);
-  fs.writeFileSync(path.join(dir, 'driver.html'), `<script type="text/javascript">RED.nodes.registerType('umodbus-bench-driver', { category: 'bench', defaults: { payload: { value: '' } }, inputs: 1, outputs: 1, label: 'bench driver' });</script>\n`);
+  fs.writeFileSync(path.join(dir, 'driver.html'), `<script type="text/javascript">RED.nodes.registerType('umodbus-bench-driver', { category: 'bench', defaults: { payload: { value: '' } }, inputs: 1, outputs: 1, label: 'bench driver' }); RED.nodes.registerType('umodbus-bench-floor', { category: 'bench', defaults: { port: { value: 0 } }, inputs: 0, outputs: 0, label: 'bare net.Server' });</script>\n`);
 }
 
 /**

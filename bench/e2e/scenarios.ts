@@ -58,8 +58,9 @@ export async function polling(rt: Runtime, pkg: Pkg, port: number, s: Sizes): Pr
   return { cpuPer1000: polls > 0 ? cpu / 1e9 / (polls / 1000) : Infinity, peakRss: peak, polls, errors: after.errors - before.errors, pollsPerSecond: polls / seconds };
 }
 
-export type ServerKind = 'memory' | 'route' | 'contrib';
-export const SERVER_KINDS: ServerKind[] = ['memory', 'route', 'contrib'];
+/** 'floor' is no Modbus package: a bare net.Server in the same runtime, the least any server there can cost. */
+export type ServerKind = 'memory' | 'route' | 'contrib' | 'floor';
+export const SERVER_KINDS: ServerKind[] = ['memory', 'route', 'contrib', 'floor'];
 
 interface SerialClient {
   connectTCP(host: string, options: { port: number }): Promise<void>;
@@ -78,7 +79,7 @@ const loadCjs = createRequire(__filename);
 const CHUNK = 1000;
 
 export async function servers(rt: Runtime, s: Sizes, round = 0): Promise<Record<ServerKind, number>> {
-  const ports = { memory: await freePort(), route: await freePort(), contrib: await freePort() };
+  const ports = { memory: await freePort(), route: await freePort(), contrib: await freePort(), floor: await freePort() };
   await rt.deploy(serverFlow(ports), 1500);
   // Rotate the order from run to run, so that no server always goes first in a round.
   const order = SERVER_KINDS.map((_, i) => SERVER_KINDS[(i + round) % SERVER_KINDS.length]);
@@ -89,8 +90,8 @@ export async function servers(rt: Runtime, s: Sizes, round = 0): Promise<Record<
       // Warm up both ends (JIT, caches) before any clock starts.
       await readN(clients[kind], 2000);
     }
-    const ns = { memory: 0n, route: 0n, contrib: 0n } as Record<ServerKind, bigint>;
-    const done = { memory: 0, route: 0, contrib: 0 } as Record<ServerKind, number>;
+    const ns = { memory: 0n, route: 0n, contrib: 0n, floor: 0n } as Record<ServerKind, bigint>;
+    const done = { memory: 0, route: 0, contrib: 0, floor: 0 } as Record<ServerKind, number>;
     const cap = BigInt(s.serverCapMs) * 1_000_000n;
     while (order.some((k) => done[k] < s.serverReads && ns[k] < cap)) {
       for (const kind of order) {

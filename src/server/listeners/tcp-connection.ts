@@ -48,7 +48,9 @@ export class TcpConnection {
       this.inError = false;
     }
     this.lastActivity = this.lastRx = now;
-    socket.cork(); // answers found in one chunk go out in one write
+    // Answers found in one chunk go out in one write; a chunk with one request (the usual case)
+    // skips cork/uncork, which would route that single answer through the writable's buffer.
+    let corked = false;
     try {
       this.deframer.push(chunk);
       for (;;) {
@@ -64,13 +66,17 @@ export class TcpConnection {
           continue;
         }
         this.inError = false;
+        if (!corked && this.deframer.buffered > 0) {
+          socket.cork();
+          corked = true;
+        }
         this.dispatch(this.sink.handleFrame(r.frame, this.link));
       }
     } catch (err) {
       this.sink.onMalformed(err, this.link);
       socket.destroy();
     } finally {
-      socket.uncork();
+      if (corked) socket.uncork();
     }
   }
 
