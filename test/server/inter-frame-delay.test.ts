@@ -3,12 +3,14 @@
  * both the client's bus and the server's serial listener keep whichever applies.
  */
 import { strict as assert } from 'node:assert';
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { ascii, rtu } from '../../src/codec';
+import { SerialPort } from 'serialport';
+import { ascii, encodeResponseAdu, rtu } from '../../src/codec';
 import { ModbusClient } from '../../src/client';
 import { ModbusServer } from '../../src/server';
 import { SerialMedium, characterTime, rtuInterFrameDelay } from '../../src/transport/serial';
-import { ptyPair } from './pty';
+import { RawSerialClient, ptyPair } from './pty';
 
 function near(actual: number, expected: number): void {
   assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} is not ${expected}`);
@@ -62,5 +64,90 @@ describe('RTU inter-frame delay (t3.5)', function () {
     const set = await readTimes(1, 9);
     // Two 1 ms silences instead of two 29 ms ones; compared with the run above, not with a clock, so a loaded machine's scheduling delays cancel out.
     assert.ok(median(set) < median(spec) - 40, `1 ms silences: reads took ${set.map((t) => t.toFixed(1)).join(', ')} ms, spec ${median(spec).toFixed(1)} ms`);
+  });
+
+  /**
+   * Node's timers count whole ms of a loop clock that only moves when the loop wakes, so with
+   * other I/O waking the loop a 2 ms timer can fire after little more than 1 ms. Loopback
+   * ping-pong in this process stands in for a busy Node-RED; a bounded number of exchanges.
+   */
+  async function withBusyLoop<T>(work: () => Promise<T>): Promise<T> {
+    const peers: Socket[] = [];
+    const echo = createServer((s) => {
+      peers.push(s);
+      s.on('error', () => undefined); // the reset when the far end is destroyed below
+      s.on('data', (d) => s.write(d));
+    });
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', () => r()));
+    const sock = connect((echo.address() as AddressInfo).port, '127.0.0.1');
+    await new Promise<void>((r) => sock.once('connect', () => r()));
+    let left = 2_000_000;
+    sock.on('data', () => { if (--left > 0) sock.write('x'); });
+    sock.write('x');
+    try {
+      return await work();
+    } finally {
+      left = 0;
+      sock.destroy();
+      for (const p of peers) p.destroy();
+      await new Promise<void>((r) => echo.close(() => r()));
+    }
+  }
+
+  it('the server never answers sooner than t3.5 after the request, however busy its event loop (115200 baud: 1.75 ms)', async () => {
+    const pty = await ptyPair();
+    const server = new ModbusServer({ memoryMap: { holdingRegisters: { values: [1, 2, 3] } } });
+    const requestAt: number[] = [];
+    // The 'request' event fires in the same tick as the bytes are taken in, just after the server notes their time.
+    server.on('request', () => requestAt.push(performance.now()));
+    await server.listen({ type: 'rtu', path: pty.a, baudRate: 115200 });
+    const dev = await RawSerialClient.open(pty.b, 115200);
+    try {
+      await withBusyLoop(async () => {
+        for (let i = 0; i < 150; i++) await dev.request(1, { fc: 0x03, address: 0, quantity: 3 });
+      });
+      assert.equal(dev.frames.length, 150);
+      const gaps = dev.frames.map((f, i) => f.at - requestAt[i]);
+      const min = Math.min(...gaps);
+      assert.ok(min >= 1.75 - 0.05, `answered ${min.toFixed(3)} ms after a request (${gaps.filter((g) => g < 1.7).length} of 150 under 1.7 ms)`);
+    } finally {
+      await dev.close();
+      await server.close();
+      await pty.close();
+    }
+  });
+
+  it('the client never sends its next request sooner than t3.5 after a response, however busy its event loop', async () => {
+    const pty = await ptyPair();
+    // The device answers at once and notes when each answer was handed to the line and when each request came in.
+    const dev = new SerialPort({ path: pty.a, baudRate: 115200, autoOpen: false });
+    await new Promise<void>((resolve, reject) => dev.open((err) => (err ? reject(err) : resolve())));
+    const deframer = rtu.createDeframer('indication');
+    const requestAt: number[] = [];
+    const answeredAt: number[] = [];
+    dev.on('data', (chunk: Buffer) => {
+      deframer.push(chunk);
+      for (let r = deframer.next(); r.type !== 'incomplete'; r = deframer.next()) {
+        if (r.type !== 'frame') continue;
+        requestAt.push(performance.now());
+        answeredAt.push(performance.now()); // before the write: the client cannot see the answer sooner
+        dev.write(encodeResponseAdu(rtu, r.frame.unitId, 0, { fc: 0x03, values: [7] }));
+      }
+    });
+    const client = new ModbusClient({ transport: { type: 'rtu', path: pty.b, baudRate: 115200 }, timeout: 2000 });
+    try {
+      await withBusyLoop(async () => {
+        // Many at once, so each request is sent as soon as the client lets itself.
+        await Promise.all(Array.from({ length: 150 }, () => client.readHoldingRegisters(1, 0, 1)));
+      });
+      assert.equal(requestAt.length, 150);
+      const gaps = requestAt.slice(1).map((t, i) => t - answeredAt[i]);
+      const min = Math.min(...gaps);
+      assert.ok(min >= 1.75, `sent ${min.toFixed(3)} ms after an answer (${gaps.filter((g) => g < 1.75).length} of 149 under 1.75 ms)`);
+    } finally {
+      await client.close();
+      await new Promise<void>((resolve) => dev.close(() => resolve()));
+      await pty.close();
+    }
   });
 });

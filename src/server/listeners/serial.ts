@@ -83,13 +83,10 @@ export class SerialListener implements ServerListener {
         this.inError = false;
         const seq = ++this.frameSeq;
         const result = this.sink.handleFrame(r.frame, this.link);
-        if (result instanceof Promise) {
-          // A route answer that arrives after the master has moved on to its next request would
-          // collide with that exchange on the bus: it is dropped.
-          result.then((a) => { if (seq === this.frameSeq) this.send(a); }, () => undefined);
-        } else {
-          this.send(result);
-        }
+        // An answer still waiting (for a route, or for the line to fall silent) when the master
+        // has already sent its next frame would collide with that exchange on the bus: it is dropped.
+        if (result instanceof Promise) result.then((a) => this.send(a, seq), () => undefined);
+        else this.send(result, seq);
       }
     } catch (err) {
       this.deframer.reset();
@@ -97,9 +94,13 @@ export class SerialListener implements ServerListener {
     }
   }
 
-  /** Send once the line has been silent for t3.5 since the last byte in. */
-  private send(adu: Answer): void {
-    if (!adu || this.closed) return;
+  /**
+   * Send once the line has been silent for t3.5 since the last byte in. Node's timers count whole
+   * ms of a loop clock that moves only when the loop wakes, so a timer may fire up to 1 ms early:
+   * each firing checks the clock again rather than trusting it.
+   */
+  private send(adu: Answer, seq: number): void {
+    if (!adu || this.closed || seq !== this.frameSeq) return;
     const wait = this.t35 - (performance.now() - this.lastRx);
     if (wait <= 0) {
       this.port.write(adu);
@@ -107,7 +108,7 @@ export class SerialListener implements ServerListener {
     }
     const t = setTimeout(() => {
       this.timers.delete(t);
-      if (!this.closed) this.port.write(adu);
+      this.send(adu, seq);
     }, Math.ceil(wait));
     this.timers.add(t);
   }
