@@ -56,6 +56,8 @@ export class ModbusClient extends ModbusMethods implements ModbusClientApi {
   /** Bus: performance.now() before which nothing may be sent (inter-frame silence, broadcast turnaround). */
   private readyAt = 0;
   private paceTimer: NodeJS.Timeout | undefined;
+  /** When the armed pace timer is due (performance.now() ms). */
+  private paceAt = Infinity;
   /**
    * One timer for every request on the wire, armed for the earliest deadline. A response does
    * not touch it: setting and clearing a timer per request cost a sixth of the sequential rate.
@@ -205,7 +207,16 @@ export class ModbusClient extends ModbusMethods implements ModbusClientApi {
         }
         if (!p) {
           // Fractions of a ms round up: sending early would break the frame apart on the line.
-          if (!this.paceTimer) this.paceTimer = setTimeout(this.paceBound, Math.max(1, Math.ceil(wait)));
+          // A timer armed for a later moment (a unit's quiet spell) gives way to an earlier one.
+          const at = now + wait;
+          if (this.paceTimer && at < this.paceAt) {
+            clearTimeout(this.paceTimer);
+            this.paceTimer = undefined;
+          }
+          if (!this.paceTimer) {
+            this.paceAt = at;
+            this.paceTimer = setTimeout(this.paceBound, Math.max(1, Math.ceil(wait)));
+          }
           return;
         }
       } else {
@@ -282,6 +293,12 @@ export class ModbusClient extends ModbusMethods implements ModbusClientApi {
 
   private onData(chunk: Buffer): void {
     this.c.bytesIn += chunk.length;
+    if (this.bus) {
+      // Bytes on the line, answered or not (a late answer, another master's traffic): the next
+      // request waits for t3.5 of silence after the last of them, not after the last response.
+      const quietAt = performance.now() + this.medium.interFrameSilence;
+      if (quietAt > this.readyAt) this.readyAt = quietAt;
+    }
     const d = this.deframer;
     d.push(chunk);
     let inGarbage = false;

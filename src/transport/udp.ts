@@ -57,8 +57,13 @@ export class UdpMedium implements Medium {
         signal.removeEventListener('abort', onAbort);
         socket.off('error', fail);
         socket.on('message', (msg: Buffer) => handlers.data(msg));
-        // ICMP port unreachable and the like: the peer is not there, so the "link" is lost.
-        socket.on('error', (err: Error) => handlers.lost(err));
+        // ICMP port unreachable and the like: the peer is not there, so the "link" is lost. A dgram
+        // socket stays open after an error (a TCP socket would not), so it is closed here.
+        socket.on('error', (err: Error) => {
+          socket.removeAllListeners();
+          try { socket.close(); } catch { /* already closed */ }
+          handlers.lost(err);
+        });
         resolve(new UdpConnection(socket));
       });
     });

@@ -109,6 +109,29 @@ describe('ModbusClient over UDP', () => {
   });
 });
 
+describe('ModbusClient over UDP to a port with nothing behind it', () => {
+  it('takes each ICMP "port unreachable" as a lost link and reconnects, leaving no socket behind per attempt', async () => {
+    // A port that was just free: the kernel answers datagrams to it with ICMP port unreachable.
+    const probe = dgram.createSocket('udp4');
+    await new Promise<void>((r) => probe.bind(0, '127.0.0.1', () => r()));
+    const port = probe.address().port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const udpSockets = (): number => process.getActiveResourcesInfo().filter((k) => /udp/i.test(k)).length;
+    const before = await resources();
+    const c = new ModbusClient({ transport: { type: 'udp', host: '127.0.0.1', port }, reconnect: { minDelay: 1, maxDelay: 5 }, timeout: 50 });
+    let lost = 0;
+    c.on('state', (s: string) => { if (s === 'disconnected') lost++; });
+    try {
+      for (let i = 0; i < 20; i++) await c.readHoldingRegisters(1, 0, 1).catch(() => undefined);
+      assert.ok(lost >= 5, `the refusals were taken as lost links (${lost})`);
+      assert.ok(udpSockets() - (before.get('UDPWRAP') ?? 0) <= 1, `${udpSockets()} UDP sockets open after ${lost} lost links`);
+    } finally {
+      await c.close();
+    }
+    assert.deepEqual(await leakedSince(before), {});
+  });
+});
+
 describe('late answers on a bus (no transaction ids)', () => {
   let server: FakeServer;
   let client: ModbusClient | undefined;
