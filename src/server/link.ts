@@ -20,6 +20,8 @@ export interface FrameSink {
   onMalformed(error: unknown, link: Link): void;
   /** A listener's transport failed after it started (a serial line unplugged, a socket server error). */
   onTransportError(error: Error): void;
+  /** A serial line went away, or is open again after that. */
+  onLineState(path: string, state: 'lost' | 'open', error?: Error): void;
   /** Connection bookkeeping for the counters. */
   onConnectionOpened(): void;
   onConnectionClosed(): void;

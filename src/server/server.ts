@@ -15,6 +15,7 @@ import { BadReplyError, resolveReply, type ReplyOutcome } from './route-reply';
 import { RouteTable, type Route } from './routes';
 import type {
   MemoryWriteEvent, ModbusServerApi, RouteFilter, RouteHandler, RouteReply, ServerCounters, ServerListenOptions, ServerOptions,
+  ServerLineEvent,
   ServerRequestEvent,
 } from './types';
 
@@ -95,10 +96,14 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     this.timeoutReply = options.timeoutReply ?? 4;
   }
 
-  /** 'write' after each memory-map write, 'request' for each decoded request, 'error' for route and listener failures. */
+  /**
+   * 'write' after each memory-map write, 'request' for each decoded request, 'error' for route and
+   * listener failures, 'line' when a serial line is lost and when it is open again.
+   */
   override on(event: 'write', listener: (e: MemoryWriteEvent) => void): this;
   override on(event: 'error', listener: (e: Error) => void): this;
   override on(event: 'request', listener: (e: ServerRequestEvent) => void): this;
+  override on(event: 'line', listener: (e: ServerLineEvent) => void): this;
   override on(event: string | symbol, listener: (...args: never[]) => void): this;
   override on(event: string | symbol, listener: (...args: never[]) => void): this {
     return super.on(event, listener as (...args: unknown[]) => void);
@@ -163,6 +168,15 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
 
   onTransportError(error: Error): void {
     this.report(error);
+  }
+
+  onLineState(path: string, state: 'lost' | 'open', error?: Error): void {
+    const e: ServerLineEvent = { path, state, error };
+    try {
+      this.emit('line', e);
+    } catch (err) {
+      this.report(err);
+    }
   }
 
   onConnectionOpened(): void {

@@ -117,6 +117,17 @@ export interface ServerRequestEvent {
   broadcast: boolean;
 }
 
+/**
+ * Emitted as 'line' when a serial line goes away under the server (an adapter unplugged) and
+ * when the server has it open again: it keeps trying, with backoff, until close().
+ */
+export interface ServerLineEvent {
+  path: string;
+  state: 'lost' | 'open';
+  /** Why it went, for 'lost'. */
+  error?: Error;
+}
+
 /** Cumulative since the server was made, except `connections`. */
 export interface ServerCounters {
   /** Requests addressed to this server (answered unit ids and broadcasts). */
@@ -148,4 +159,5 @@ export interface ModbusServerApi {
   on(event: 'write', listener: (e: MemoryWriteEvent) => void): this;
   on(event: 'error', listener: (e: Error) => void): this;
   on(event: 'request', listener: (e: ServerRequestEvent) => void): this;
+  on(event: 'line', listener: (e: ServerLineEvent) => void): this;
 }

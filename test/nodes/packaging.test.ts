@@ -54,7 +54,7 @@ describe('nodes: packaging and i18n', () => {
   });
 
   it('every status key the runtime uses exists in the shared catalog', () => {
-    const kinds = ['config', 'listening', 'timeout', 'queue-full', 'bad-msg', 'closed', 'connection-lost', 'unit-unavailable', 'connect-failed', 'broadcast-read', 'skipped', 'error', 'no-config'];
+    const kinds = ['config', 'listening', 'timeout', 'queue-full', 'bad-msg', 'closed', 'connection-lost', 'unit-unavailable', 'connect-failed', 'broadcast-read', 'skipped', 'error', 'no-config', 'line-lost'];
     for (const lang of ['en-US', 'de']) {
       for (const k of kinds) assert.equal(typeof lookup(catalog(lang, 'umodbus-client'), `umodbus.status.${k}`), 'string', `${lang} ${k}`);
     }

@@ -1,6 +1,7 @@
 /** One flow over a real serial line: a socat pty pair with an RTU server on one end and an RTU client on the other. */
 import { strict as assert } from 'node:assert';
-import { allNodes, catchAll, collect, helper, node, onTab, waitFor } from './helpers';
+import { ptyPair as restartablePty } from '../server/pty';
+import { allNodes, catchAll, collect, helper, node, onTab, statusArgs, waitFor } from './helpers';
 import { enginesPresent, ptyPair, type PtyPair } from './real-io';
 
 describe('RTU flow over a socat pty (real engines)', function () {
@@ -39,5 +40,25 @@ describe('RTU flow over a socat pty (real engines)', function () {
     assert.deepEqual(out[2].payload, [4, 2]);
     assert.equal((out[1].modbus as { connection: { path: string } }).connection.path, pty.b);
     assert.equal((caught[0].error as { cause: { kind: string } }).cause.kind, 'timeout');
+  });
+
+  it('a serial line that goes away turns the route red, and green again once the server has it back', async () => {
+    let line = await restartablePty();
+    try {
+      await helper.load(allNodes, onTab(
+        { id: 's1', type: 'umodbus-server', transport: 'rtu', serialPath: line.a, baudRate: 19200, memoryMap: '{"holdingRegisters":{"start":0,"size":10}}' },
+        { id: 'rt', type: 'umodbus-server-route', server: 's1', functionCodes: '4', wires: [[]] },
+      ));
+      const last = (): Record<string, unknown> | undefined => statusArgs(node('rt')).at(-1);
+      const path = line.a;
+      await waitFor(() => last()?.text === path && last()?.fill === 'green', 'listening');
+      await line.close(); // the adapter unplugged
+      await waitFor(() => last()?.text === '@umodbus/node-red/umodbus-client:umodbus.status.line-lost' && last()?.fill === 'red', 'line lost', 5000);
+      line = await restartablePty(line.base); // and plugged in again
+      await waitFor(() => last()?.text === path && last()?.fill === 'green', 'listening again', 8000);
+    } finally {
+      await helper.unload();
+      await line.close();
+    }
   });
 });

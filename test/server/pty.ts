@@ -14,9 +14,11 @@ export interface PtyPair {
 
 let counter = 0;
 
-/** Start socat with two linked ptys and wait (bounded) until both links exist. */
-export async function ptyPair(): Promise<PtyPair> {
-  const base = `/tmp/umodbus-srv-${process.pid}-${Date.now()}-${counter++}`;
+/**
+ * Start socat with two linked ptys and wait (bounded) until both links exist. Passing the `base`
+ * of an earlier pair, once closed, brings the same paths back: an adapter plugged in again.
+ */
+export async function ptyPair(base = `/tmp/umodbus-srv-${process.pid}-${Date.now()}-${counter++}`): Promise<PtyPair & { base: string }> {
   const a = `${base}-a`;
   const b = `${base}-b`;
   const child: ChildProcess = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: 'ignore' });
@@ -29,7 +31,7 @@ export async function ptyPair(): Promise<PtyPair> {
     await new Promise((r) => setTimeout(r, 20));
   }
   return {
-    a, b,
+    a, b, base,
     close: () => new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) {
         resolve();

@@ -9,7 +9,7 @@ import { PendingReplies } from './pending';
 import type { NodeStatus } from './red-types';
 import type { RouteCodec } from './route-mapping';
 import { SharedLink, type LinkUser } from './shared-link';
-import { linkStatus } from './status';
+import { linkStatus, statusKey } from './status';
 
 /** What a pending request remembers: the route node that sent it and how it decodes values. */
 export interface PendingRequest {
@@ -48,6 +48,8 @@ export class ServerLink {
         const engine = createServer({ ...options.server, routeTimeout: options.replyTimeout + 1000 });
         const onEngineError = (err: Error): void => onError(err);
         engine.on('error', onEngineError);
+        // A serial line that went away shows red until the engine has it open again.
+        engine.on('line', (e) => report(e.state === 'lost' ? linkStatus('failed', statusKey('line-lost')) : linkStatus('listening', e.path)));
         report(linkStatus('connecting'));
         const listening = engine.listen(options.listen);
         this.listening = listening;

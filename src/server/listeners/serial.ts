@@ -7,6 +7,10 @@ import { STALE_GAP_MS } from './rtu-timing';
 
 type SerialOptions = Extract<ServerListenOptions, { type: 'rtu' }>;
 
+/** Backoff between attempts to open a lost line again: from half a second up to ten. */
+const REOPEN_MIN_MS = 500;
+const REOPEN_MAX_MS = 10_000;
+
 /**
  * RTU on a serial line: one request at a time, bad CRCs and other unit ids silent, unit 0 a
  * broadcast. An answer waits until the line has been quiet for t3.5 since the last byte received.
@@ -25,6 +29,7 @@ export class SerialListener implements ServerListener {
   private inError = false;
   private closed = false;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private reopening: Promise<void> | undefined;
 
   constructor(private readonly sink: FrameSink, options: SerialOptions) {
     this.address = { path: options.path };
@@ -38,10 +43,38 @@ export class SerialListener implements ServerListener {
     // A line error must not crash the process: it is reported, and close() still works.
     this.port.on('error', (err: Error) => this.sink.onTransportError(err));
     this.port.on('data', (chunk: Buffer) => this.onData(chunk));
-    // The line going away under us (an adapter unplugged) is reported; close() still resolves.
+    // The line going away under us (an adapter unplugged) is reported, and opened again once it
+    // is back: a server beside a PLC must not stay deaf until someone redeploys.
     this.port.on('close', (err?: Error | null) => {
-      if (!this.closed) this.sink.onTransportError(err ?? new Error(`serial line ${options.path} closed`));
+      if (this.closed) return;
+      const error = err ?? new Error(`serial line ${options.path} closed`);
+      this.sink.onTransportError(error);
+      this.sink.onLineState(options.path, 'lost', error);
+      this.scheduleReopen(REOPEN_MIN_MS);
     });
+  }
+
+  private scheduleReopen(delay: number): void {
+    if (this.closed) return;
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (this.closed) return;
+      this.reopening = new Promise<void>((resolve) => {
+        this.port.open((err) => {
+          this.reopening = undefined;
+          resolve();
+          if (this.closed) return; // close() waited for this open and closes the port itself
+          if (err) {
+            this.scheduleReopen(Math.min(2 * delay, REOPEN_MAX_MS));
+            return;
+          }
+          this.deframer.reset();
+          this.inError = false;
+          this.sink.onLineState(this.address.path, 'open');
+        });
+      });
+    }, delay);
+    this.timers.add(t);
   }
 
   start(): Promise<void> {
@@ -49,10 +82,12 @@ export class SerialListener implements ServerListener {
   }
 
   /** Release the line at once; answers not yet sent are dropped. */
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    // A reopen under way cannot be cancelled: let it finish, then close what it opened.
+    await this.reopening;
     return new Promise((resolve) => {
       if (!this.port.isOpen) {
         resolve();
