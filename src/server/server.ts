@@ -56,6 +56,12 @@ function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
 }
 
 /**
+ * Indication ids count across every server in the process, not per server: a reply held in a
+ * flow across a redeploy must not match the new server's first request by having the same id.
+ */
+let indicationSeq = 0;
+
+/**
  * A Modbus server (slave): decodes indications from its listeners, hands them to the first route
  * that claims them (uModbus style) or serves them from its memory map, and answers with the
  * response, an exception, or silence. A plain library: no Node-RED in here.
@@ -78,7 +84,6 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
   private readonly routes = new RouteTable();
   private readonly listeners_: ServerListener[] = [];
   private readonly pending = new Set<PendingRoute>();
-  private seq = 0;
   private closed = false;
   private readonly counts: ModbusServerCounters = {
     requests: 0, responses: 0, exceptions: 0, malformed: 0, routeTimeouts: 0, routeErrors: 0, lateReplies: 0,
@@ -255,7 +260,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
 
   private runRoute(route: Route, frame: Frame, link: Link, req: ModbusRequest, broadcast: boolean): Answer | Promise<Answer> {
     const context = new RouteContext();
-    const ind = buildIndication(String(++this.seq), frame.unitId, frame.transactionId, req, link.remote);
+    const ind = buildIndication(String(++indicationSeq), frame.unitId, frame.transactionId, req, link.remote);
     const unitId = frame.unitId;
     const tid = frame.transactionId;
     let result: RouteReply | Promise<RouteReply>;

@@ -81,6 +81,13 @@ describe('nodes: msg ↔ request mapping', () => {
     bad(() => replyFromPayload({ exception: 0 }, { fc: 3, quantity: 1 }, codec));
     bad(() => replyFromPayload(undefined, { fc: 3, quantity: 1 }, codec));
     bad(() => replyFromPayload([1, 2], { fc: 3, quantity: 1 }, codec));
+    assert.deepEqual(replyFromPayload(7, { fc: 7 }, codec), { values: [7] });
+    assert.deepEqual(replyFromPayload([1, 2, 3], { fc: 24 }, codec), { values: [1, 2, 3] });
+    assert.deepEqual(replyFromPayload([1, 2], { fc: 20 }, codec), { values: [1, 2] });
+    bad(() => replyFromPayload([1, 2], { fc: 7 }, codec));
+    bad(() => replyFromPayload(new Array(32).fill(0), { fc: 24 }, codec));
+    bad(() => replyFromPayload('x', { fc: 24 }, codec));
+    bad(() => replyFromPayload([1], { fc: 17 }, codec)); // FC 17 needs {response}
   });
 
   it('settings: lists, ranges and JSON are checked at deploy', () => {

@@ -91,6 +91,28 @@ describe('umodbus-server-route filters and replies (real engines)', function () 
     assert.equal(seen.length, 5);
   });
 
+  it('FC 7 and 24 take plain values; a function code that needs a full response fails the reply where a Catch node sees it', async () => {
+    await helper.load(allNodes, ends(...route('rt', { functionCodes: '7,17,24' })));
+    answerWith('rt', 'rt', (m) => {
+      const { fc } = m.payload as { fc: number };
+      return fc === 7 ? 0x5a : fc === 24 ? [3, 1, 4] : [1, 2];
+    });
+    const out = collect('out');
+    const caught = collect('caught') as unknown as Caught[];
+    node('r').receive({ topic: 'status', payload: { fc: 7 } });
+    node('r').receive({ topic: 'fifo', payload: { fc: 24, address: 5 } });
+    node('r').receive({ topic: 'server id', _tag: 'fc17', payload: { fc: 17 } });
+    await waitFor(() => out.length === 2 && caught.length === 2, 'two answers; the FC 17 reply refused and the read failing with 04', 5000);
+    const by = (t: string): Record<string, unknown> | undefined => out.find((m) => m.topic === t);
+    assert.equal(by('status')?.payload, 0x5a);
+    assert.deepEqual(by('fifo')?.payload, [3, 1, 4]);
+    // The route node's own error (the reply it could not send) and the client's exception 04.
+    const routeError = caught.find((c) => c._tag === undefined);
+    assert.equal(routeError?.error.code, 'EMODBUS_BAD_MSG');
+    const readError = caught.find((c) => c._tag === 'fc17');
+    assert.equal(readError?.error.cause.exceptionCode, 4);
+  });
+
   it('writes arrive decoded with the route\'s data type', async () => {
     await helper.load(allNodes, ends(...route('rt', { functionCodes: '16', dataType: 'int32', byteOrder: 'DCBA' }),
       { id: 'w32', type: 'umodbus-write', client: 'c1', unitId: 3, fc: 16, address: 40, dataType: 'int32', byteOrder: 'DCBA', wires: [['out']] }));

@@ -57,6 +57,27 @@ describe('server routes', () => {
     }
   });
 
+  it('indication ids never repeat across servers, so a reply held over a redeploy cannot answer the new server', async () => {
+    const ids: string[] = [];
+    for (let round = 0; round < 2; round++) {
+      // Each round a new server, as a redeploy makes one; its first request is the one at risk.
+      const { server, port } = await startTcpServer();
+      server.addRoute({}, (ind) => {
+        ids.push(ind.id);
+        return { ack: true };
+      });
+      const c = await RawClient.connect(port);
+      try {
+        await c.request(1, { fc: 6, address: 0, value: 1 });
+      } finally {
+        c.close();
+        await server.close();
+      }
+    }
+    assert.equal(ids.length, 2);
+    assert.notEqual(ids[0], ids[1]);
+  });
+
   it('routes are tried in the order added, and removing one falls through', async () => {
     const { server, port } = await startTcpServer({ memoryMap: { holdingRegisters: { values: [99] } } });
     const first = server.addRoute({ functionCodes: [3] }, () => ({ values: [1] }));
