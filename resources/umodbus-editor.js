@@ -60,6 +60,14 @@
         return function (v) { return parseIntList(v, max) !== undefined; };
     }
 
+    /** A list like "3, 4, 16" whose every integer is one of `values`; empty means any. */
+    function intListOf(values) {
+        return function (v) {
+            var list = parseIntList(v, Math.max.apply(null, values));
+            return list === null || (list !== undefined && list.every(function (n) { return values.indexOf(n) >= 0; }));
+        };
+    }
+
     /** One of `values` (compared as numbers when they are numbers: function codes). */
     function oneOf(values) {
         return function (v) {
@@ -134,6 +142,7 @@
         numberIn: numberIn,
         parseIntList: parseIntList,
         intList: intList,
+        intListOf: intListOf,
         oneOf: oneOf,
         jsonObject: jsonObject,
         textUnless: textUnless,

@@ -107,12 +107,17 @@ describe('umodbus-client (scripted engine)', () => {
     await helper.load(allNodes, onTab(
       { id: 's1', type: 'umodbus-server', transport: 'tcp', host: '127.0.0.1', port: 5020 },
       { id: 'rt1', type: 'umodbus-server-route', server: 's1', unitIds: '1,x', wires: [[]] },
+      // FC 8 is the server's own (diagnostics): no route may take it.
+      { id: 'rt2', type: 'umodbus-server-route', server: 's1', functionCodes: '3,8', wires: [[]] },
       catchAll('catch', 'caught'), { id: 'caught', type: 'helper' },
     ));
     const caught = collect('caught');
     node('rt1').receive({ payload: 1 });
-    await waitFor(() => caught.length === 1, 'refused msg');
-    assert.match((caught[0].error as { message: string }).message, /invalid settings: "x" is not a number/);
+    node('rt2').receive({ payload: 2 });
+    await waitFor(() => caught.length === 2, 'refused msgs');
+    const messages = caught.map((m) => (m.error as { message: string }).message);
+    assert.ok(messages.some((t) => /invalid settings: "x" is not a number/.test(t)), messages.join('; '));
+    assert.ok(messages.some((t) => /invalid settings: function code 8 cannot be routed/.test(t)), messages.join('; '));
     assert.equal(fakes.servers[0].routes.length, 0, 'no route was added');
   });
 

@@ -100,6 +100,9 @@ describe('nodes: msg ↔ request mapping', () => {
     assert.throws(() => jsonSetting('{'));
     assert.deepEqual(routeFilterFrom({ addressStart: '0' }), { addressRange: { start: 0, end: 65535 } });
     assert.throws(() => routeFilterFrom({ addressStart: 10, addressEnd: 5 }));
+    assert.deepEqual(routeFilterFrom({ functionCodes: '3,4,15-16,43' }), { functionCodes: [3, 4, 15, 16, 43] });
+    assert.throws(() => routeFilterFrom({ functionCodes: '3,8' }), /function code 8 cannot be routed/);
+    assert.throws(() => routeFilterFrom({ functionCodes: '10-12' }), /function code 10, 11, 12 cannot be routed/);
     assert.throws(() => serverOptionsFrom({ transport: 'rtu', serialPath: '' }));
     assert.throws(() => serverOptionsFrom({ port: 70000 }));
   });

@@ -1,4 +1,5 @@
 /** umodbus-server-route editor settings → the engine's route filter; empty means "any". */
+import { ROUTABLE_FUNCTION_CODES } from '../../server';
 import type { RouteFilter } from '../../server/types';
 import { intListSetting, intSetting } from './settings';
 
@@ -7,6 +8,11 @@ export function routeFilterFrom(def: { unitIds?: unknown; functionCodes?: unknow
   const unitIds = intListSetting(def.unitIds, 0, 255);
   if (unitIds) filter.unitIds = unitIds;
   const functionCodes = intListSetting(def.functionCodes, 1, 127);
+  const unroutable = functionCodes?.filter((fc) => !ROUTABLE_FUNCTION_CODES.has(fc));
+  if (unroutable?.length) {
+    // FC 8, 11 and 12 report the server's own line state; the rest are not Modbus data requests.
+    throw new Error(`function code ${unroutable.join(', ')} cannot be routed (routable: ${[...ROUTABLE_FUNCTION_CODES].sort((a, b) => a - b).join(', ')})`);
+  }
   if (functionCodes) filter.functionCodes = functionCodes;
   const hasStart = def.addressStart !== undefined && def.addressStart !== '';
   const hasEnd = def.addressEnd !== undefined && def.addressEnd !== '';
