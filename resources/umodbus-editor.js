@@ -60,6 +60,16 @@
         return function (v) { return parseIntList(v, max) !== undefined; };
     }
 
+    /** Registers one value of `dataType` takes (a string's quantity counts registers). */
+    function registersPer(dataType) {
+        return { uint32: 2, int32: 2, float32: 2, float64: 4, int64: 4, uint64: 4 }[dataType] || 1;
+    }
+
+    /** How many values of `dataType` fit in one register read: the spec's 125 registers. */
+    function maxRegisterValues(dataType) {
+        return Math.floor(125 / registersPer(dataType));
+    }
+
     /** A list like "3, 4, 16" whose every integer is one of `values`; empty means any. */
     function intListOf(values) {
         return function (v) {
@@ -143,6 +153,7 @@
         parseIntList: parseIntList,
         intList: intList,
         intListOf: intListOf,
+        maxRegisterValues: maxRegisterValues,
         oneOf: oneOf,
         jsonObject: jsonObject,
         textUnless: textUnless,

@@ -141,6 +141,26 @@ describe('editor dialogs in a real browser', function () {
     assert.equal(saved.valid, true);
   });
 
+  it('flags what the runtime would refuse: a read of unit 0, more float32 values than 125 registers hold', async () => {
+    const { page } = s;
+    await editNode(page, 'd0-r1', '#node-input-unitId'); // the demo's float32 read
+    const hasError = (id: string): Promise<boolean> => page.locator(id).evaluate((e) => e.classList.contains('input-error'));
+    const set = async (id: string, v: string): Promise<void> => {
+      await page.fill(id, v);
+      await page.press(id, 'Tab');
+    };
+    await set('#node-input-unitId', '0');
+    await set('#node-input-quantity', '63'); // 126 registers
+    await page.waitForSelector('#node-input-unitId.input-error', { timeout: 5000 });
+    await page.waitForSelector('#node-input-quantity.input-error', { timeout: 5000 });
+    await set('#node-input-unitId', '1');
+    await set('#node-input-quantity', '62'); // 124 registers
+    await page.waitForSelector('#node-input-quantity:not(.input-error)', { timeout: 5000 });
+    assert.equal(await hasError('#node-input-unitId'), false);
+    await page.click('#node-dialog-cancel');
+    await page.waitForSelector('.red-ui-editor .red-ui-tray', { state: 'detached', timeout: 10000 });
+  });
+
   it('flags an out-of-range unit id and address in the dialog and, after Done, on the node', async () => {
     const { page } = s;
     const badgeHidden = (): Promise<boolean> => page.locator('#d0-r1 .red-ui-flow-node-error').evaluate((e) => e.classList.contains('hide'));
