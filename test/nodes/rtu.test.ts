@@ -61,4 +61,23 @@ describe('RTU flow over a socat pty (real engines)', function () {
       await line.close();
     }
   });
+
+  it('a serial line that is not there at deploy (an adapter plugged in later) is opened once it appears', async () => {
+    const gone = await restartablePty();
+    await gone.close(); // its paths exist no more
+    let line: Awaited<ReturnType<typeof restartablePty>> | undefined;
+    try {
+      await helper.load(allNodes, onTab(
+        { id: 's1', type: 'umodbus-server', transport: 'rtu', serialPath: gone.a, baudRate: 19200 },
+        { id: 'rt', type: 'umodbus-server-route', server: 's1', functionCodes: '4', wires: [[]] },
+      ));
+      const last = (): Record<string, unknown> | undefined => statusArgs(node('rt')).at(-1);
+      await waitFor(() => last()?.fill === 'red', 'failed to open', 5000);
+      line = await restartablePty(gone.base);
+      await waitFor(() => last()?.text === gone.a && last()?.fill === 'green', 'listening once the line is there', 8000);
+    } finally {
+      await helper.unload();
+      await line?.close();
+    }
+  });
 });

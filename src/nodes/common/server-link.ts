@@ -32,6 +32,10 @@ function where(bound: { host?: string; port?: number; path?: string }): string {
   return bound.path ?? `${bound.host ?? ''}:${bound.port ?? ''}`;
 }
 
+/** Backoff between attempts to listen after a failure: one second, doubling up to ten. */
+const LISTEN_RETRY_MIN_MS = 1000;
+const LISTEN_RETRY_MAX_MS = 10_000;
+
 export class ServerLink {
   readonly pending = new PendingReplies<RouteReply, PendingRequest>();
   /** Resolves with the bound address once listening (undefined if listening failed). */
@@ -39,6 +43,8 @@ export class ServerLink {
   private readonly shared: SharedLink<ModbusServerApi>;
   private listening: Promise<unknown> | undefined;
   private markBound!: (b: { host?: string; port?: number; path?: string } | undefined) => void;
+  private retry: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(readonly options: ServerLinkOptions, onError: (err: Error) => void) {
     this.bound = new Promise((resolve) => { this.markBound = resolve; });
@@ -51,20 +57,35 @@ export class ServerLink {
         // A serial line that went away shows red until the engine has it open again.
         engine.on('line', (e) => report(e.state === 'lost' ? linkStatus('failed', statusKey('line-lost')) : linkStatus('listening', e.path)));
         report(linkStatus('connecting'));
-        const listening = engine.listen(options.listen);
-        this.listening = listening;
-        listening.then(
-          (bound) => { report(linkStatus('listening', where(bound))); this.markBound(bound); },
-          (err: unknown) => {
-            report(linkStatus('failed', (err as { code?: string }).code ?? 'node-red:common.status.error'));
-            this.markBound(undefined);
-            onError(err instanceof Error ? err : new Error(String(err)));
-          },
-        );
+        // A port still held by another process, or a USB adapter not there yet at boot: keep
+        // trying with backoff rather than stay deaf until the next deploy. Reported once per cause.
+        let lastMessage: string | undefined;
+        const attempt = (delay: number): void => {
+          const listening = engine.listen(options.listen);
+          this.listening = listening;
+          listening.then(
+            (bound) => { report(linkStatus('listening', where(bound))); this.markBound(bound); },
+            (err: unknown) => {
+              const error = err instanceof Error ? err : new Error(String(err));
+              report(linkStatus('failed', (err as { code?: string }).code ?? 'node-red:common.status.error'));
+              this.markBound(undefined);
+              if (error.message !== lastMessage) onError(error);
+              lastMessage = error.message;
+              if (this.stopped) return;
+              this.retry = setTimeout(() => {
+                this.retry = undefined;
+                if (!this.stopped) attempt(Math.min(2 * delay, LISTEN_RETRY_MAX_MS));
+              }, delay);
+            },
+          );
+        };
+        attempt(LISTEN_RETRY_MIN_MS);
         return { engine, detach: () => (engine as unknown as { off?: (e: string, l: (err: Error) => void) => void }).off?.('error', onEngineError) };
       },
       // A close while listen() is still opening the port must wait for it, or the port opens after the close and stays open.
       close: async (engine) => {
+        this.stopped = true;
+        clearTimeout(this.retry);
         await this.listening?.catch(() => undefined);
         await engine.close();
       },
