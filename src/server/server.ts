@@ -222,7 +222,8 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     if (this.listenerCount('request') > 0) this.emitRequest(frame, link, decoded, broadcast);
     if (diag.listenOnly) {
       // Listen only mode: monitor, act on nothing but a restart, answer nothing.
-      if (fc === 0x08 && !('unknown' in decoded)) diag.diagnostics(decoded as Extract<ModbusRequest, { fc: 0x08 }>);
+      // (Application Protocol 6.8.1, sub-function 04): a clear-counters or any other FC 8 is only monitored.
+      if (fc === 0x08 && !('unknown' in decoded) && decoded.subFunction === 0x01) diag.diagnostics(decoded);
       return this.answer(link, frame, fc, null);
     }
     if ('unknown' in decoded) return this.answer(link, frame, fc, broadcast ? null : ExceptionCode.IllegalFunction);

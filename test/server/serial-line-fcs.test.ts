@@ -63,6 +63,9 @@ describe('server diagnostics and serial-line function codes (over TCP)', () => {
     assert.deepEqual(await c.pduFor(5), [0x88, 0x01]);
     c.write([0, 6, 0, 0, 0, 6, 1, 8, 0, 0x0b, 0, 1]);
     assert.deepEqual(await c.pduFor(6), [0x88, 0x03]);
+    // The function is checked before its data: an unknown sub-function with an odd byte is still 01.
+    c.write([0, 7, 0, 0, 0, 5, 1, 8, 0, 0x13, 0]);
+    assert.deepEqual(await c.pduFor(7), [0x88, 0x01]);
   });
 
   it('FC 8/04 forces listen only mode: nothing answered or executed until 8/01 restarts', async () => {
@@ -72,6 +75,13 @@ describe('server diagnostics and serial-line function codes (over TCP)', () => {
     c.write([0, 11, 0, 0, 0, 6, 1, 6, 0, 0, 0, 77]);
     assert.equal(await c.frameFor(11, 100), undefined, 'a write gets no answer');
     assert.deepEqual(server.memory.get('holdingRegisters', 0, 1), [1], 'and is not executed');
+    // Nor is any FC 8 but the restart: clear counters (0A) and change delimiter (03) are only monitored.
+    const before = server.diagnostics.busMessages;
+    c.write([0, 13, 0, 0, 0, 6, 1, 8, 0, 0x0a, 0, 0]);
+    c.write([0, 14, 0, 0, 0, 6, 1, 8, 0, 0x03, 0x3b, 0]);
+    assert.equal(await c.frameFor(14, 100), undefined);
+    assert.ok(server.diagnostics.busMessages >= before + 2, 'the counters were not cleared');
+    assert.equal(server.diagnostics.asciiDelimiter, 0x0a, 'the delimiter did not change');
     c.write([0, 12, 0, 0, 0, 6, 1, 8, 0, 1, 0, 0]);
     assert.equal(await c.frameFor(12, 100), undefined, 'restart while listening only has no response');
     assert.equal(server.diagnostics.listenOnly, false);

@@ -68,8 +68,12 @@ function encodeDiagnostics(r: DiagnosticsRequest | DiagnosticsResponse, head: nu
   return b;
 }
 
-function decodeDiagnostics(pdu: Uint8Array, start: number, end: number): DiagnosticsRequest {
+function decodeDiagnostics(pdu: Uint8Array, start: number, end: number, knownOnly = false): DiagnosticsRequest {
   const len = end - start;
+  // An unknown sub-function is 01 before its data is looked at: the spec checks the function first.
+  if (knownOnly && len >= 3 && !isKnownDiagnosticSubFunction(u16(pdu, start + 1))) {
+    throw new CodecError('unsupported', `unknown diagnostics sub-function ${u16(pdu, start + 1)}`, ExceptionCode.IllegalFunction);
+  }
   if (len < 3 || ((len - 3) & 1) !== 0) throw malformed(`FC 8 PDU of ${len} bytes is not sub-function plus whole words`);
   return { fc: 0x08, subFunction: u16(pdu, start + 1), data: readWords(pdu, start + 3, (len - 3) >>> 1) };
 }
@@ -82,10 +86,7 @@ export const diagnosticsCodec: FunctionCodec<DiagnosticsRequest, DiagnosticsResp
     return encodeDiagnostics(req, head, tail);
   },
   decodeRequest(pdu, start, end) {
-    const req = decodeDiagnostics(pdu, start, end);
-    if (!isKnownDiagnosticSubFunction(req.subFunction)) {
-      throw new CodecError('unsupported', `unknown diagnostics sub-function ${req.subFunction}`, ExceptionCode.IllegalFunction);
-    }
+    const req = decodeDiagnostics(pdu, start, end, true);
     checkDiagnosticData(req.subFunction, req.data);
     return req;
   },
