@@ -119,54 +119,48 @@ describe('RTU inter-frame delay (t3.5)', function () {
     }
   });
 
-  it('the client never sends its next request sooner than t3.5 after a response, however busy its event loop', async () => {
-    const pty = await ptyPair();
-    // The device answers at once and notes when each answer was handed to the line and when each request came in.
-    const dev = new SerialPort({ path: pty.a, baudRate: 115200, autoOpen: false });
-    await new Promise<void>((resolve, reject) => dev.open((err) => (err ? reject(err) : resolve())));
+  /**
+   * A device on the far end of a pty that we drive byte by byte; it notes when each request came in
+   * and, with `answer`, answers each at once (noting the time just before the write).
+   */
+  async function rawDevice(path: string, answer = false): Promise<{ port: SerialPort; requests: { unitId: number; at: number }[]; answeredAt: number[]; close(): Promise<void> }> {
+    const port = new SerialPort({ path, baudRate: 115200, autoOpen: false });
+    await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
     const deframer = rtu.createDeframer('indication');
-    const requestAt: number[] = [];
+    const requests: { unitId: number; at: number }[] = [];
     const answeredAt: number[] = [];
-    dev.on('data', (chunk: Buffer) => {
+    port.on('data', (chunk: Buffer) => {
       deframer.push(chunk);
       for (let r = deframer.next(); r.type !== 'incomplete'; r = deframer.next()) {
         if (r.type !== 'frame') continue;
-        requestAt.push(performance.now());
+        requests.push({ unitId: r.frame.unitId, at: performance.now() });
+        if (!answer) continue;
         answeredAt.push(performance.now()); // before the write: the client cannot see the answer sooner
-        dev.write(encodeResponseAdu(rtu, r.frame.unitId, 0, { fc: 0x03, values: [7] }));
+        port.write(encodeResponseAdu(rtu, r.frame.unitId, 0, { fc: 0x03, values: [7] }));
       }
     });
+    return { port, requests, answeredAt, close: () => new Promise<void>((resolve) => port.close(() => resolve())) };
+  }
+
+  it('the client never sends its next request sooner than t3.5 after a response, however busy its event loop', async () => {
+    const pty = await ptyPair();
+    const dev = await rawDevice(pty.a, true);
     const client = new ModbusClient({ transport: { type: 'rtu', path: pty.b, baudRate: 115200 }, timeout: 2000 });
     try {
       await withBusyLoop(async () => {
         // Many at once, so each request is sent as soon as the client lets itself.
         await Promise.all(Array.from({ length: 150 }, () => client.readHoldingRegisters(1, 0, 1)));
       });
-      assert.equal(requestAt.length, 150);
-      const gaps = requestAt.slice(1).map((t, i) => t - answeredAt[i]);
+      assert.equal(dev.requests.length, 150);
+      const gaps = dev.requests.slice(1).map((r, i) => r.at - dev.answeredAt[i]);
       const min = Math.min(...gaps);
       assert.ok(min >= 1.75, `sent ${min.toFixed(3)} ms after an answer (${gaps.filter((g) => g < 1.75).length} of 149 under 1.75 ms)`);
     } finally {
       await client.close();
-      await new Promise<void>((resolve) => dev.close(() => resolve()));
+      await dev.close();
       await pty.close();
     }
   });
-
-  /** A device on the far end of a pty that we drive byte by byte; it notes when each request came in. */
-  async function rawDevice(path: string): Promise<{ port: SerialPort; requests: { unitId: number; at: number }[]; close(): Promise<void> }> {
-    const port = new SerialPort({ path, baudRate: 115200, autoOpen: false });
-    await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
-    const deframer = rtu.createDeframer('indication');
-    const requests: { unitId: number; at: number }[] = [];
-    port.on('data', (chunk: Buffer) => {
-      deframer.push(chunk);
-      for (let r = deframer.next(); r.type !== 'incomplete'; r = deframer.next()) {
-        if (r.type === 'frame') requests.push({ unitId: r.frame.unitId, at: performance.now() });
-      }
-    });
-    return { port, requests, close: () => new Promise<void>((resolve) => port.close(() => resolve())) };
-  }
 
   it('after a timeout the client waits for t3.5 after the last byte on the line, not after the timeout', async () => {
     const pty = await ptyPair();

@@ -9,6 +9,7 @@ import { PendingReplies } from './pending';
 import type { NodeStatus } from './red-types';
 import type { RouteCodec } from './route-mapping';
 import { SharedLink, type LinkUser } from './shared-link';
+import { Backoff } from '../../transport';
 import { linkStatus, statusKey } from './status';
 
 /** What a pending request remembers: the route node that sent it and how it decodes values. */
@@ -60,7 +61,8 @@ export class ServerLink {
         // A port still held by another process, or a USB adapter not there yet at boot: keep
         // trying with backoff rather than stay deaf until the next deploy. Reported once per cause.
         let lastMessage: string | undefined;
-        const attempt = (delay: number): void => {
+        const backoff = new Backoff(LISTEN_RETRY_MIN_MS, LISTEN_RETRY_MAX_MS);
+        const attempt = (): void => {
           const listening = engine.listen(options.listen);
           this.listening = listening;
           listening.then(
@@ -74,12 +76,12 @@ export class ServerLink {
               if (this.stopped) return;
               this.retry = setTimeout(() => {
                 this.retry = undefined;
-                if (!this.stopped) attempt(Math.min(2 * delay, LISTEN_RETRY_MAX_MS));
-              }, delay);
+                if (!this.stopped) attempt();
+              }, backoff.next());
             },
           );
         };
-        attempt(LISTEN_RETRY_MIN_MS);
+        attempt();
         return { engine, detach: () => (engine as unknown as { off?: (e: string, l: (err: Error) => void) => void }).off?.('error', onEngineError) };
       },
       // A close while listen() is still opening the port must wait for it, or the port opens after the close and stays open.

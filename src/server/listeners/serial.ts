@@ -2,6 +2,7 @@ import { SerialPort } from 'serialport';
 import { rtu, type Deframer } from '../../codec';
 import type { Answer, FrameSink, Link, ServerListener } from '../link';
 import type { ServerListenOptions } from '../types';
+import { Backoff } from '../../transport/backoff';
 import { rtuInterFrameDelay } from '../../transport/serial';
 import { STALE_GAP_MS } from './rtu-timing';
 
@@ -30,6 +31,7 @@ export class SerialListener implements ServerListener {
   private closed = false;
   private readonly timers = new Set<NodeJS.Timeout>();
   private reopening: Promise<void> | undefined;
+  private readonly reopenBackoff = new Backoff(REOPEN_MIN_MS, REOPEN_MAX_MS);
 
   constructor(private readonly sink: FrameSink, options: SerialOptions) {
     this.address = { path: options.path };
@@ -50,11 +52,12 @@ export class SerialListener implements ServerListener {
       const error = err ?? new Error(`serial line ${options.path} closed`);
       this.sink.onTransportError(error);
       this.sink.onLineState(options.path, 'lost', error);
-      this.scheduleReopen(REOPEN_MIN_MS);
+      this.reopenBackoff.reset();
+      this.scheduleReopen();
     });
   }
 
-  private scheduleReopen(delay: number): void {
+  private scheduleReopen(): void {
     if (this.closed) return;
     const t = setTimeout(() => {
       this.timers.delete(t);
@@ -65,7 +68,7 @@ export class SerialListener implements ServerListener {
           resolve();
           if (this.closed) return; // close() waited for this open and closes the port itself
           if (err) {
-            this.scheduleReopen(Math.min(2 * delay, REOPEN_MAX_MS));
+            this.scheduleReopen();
             return;
           }
           this.deframer.reset();
@@ -73,7 +76,7 @@ export class SerialListener implements ServerListener {
           this.sink.onLineState(this.address.path, 'open');
         });
       });
-    }, delay);
+    }, this.reopenBackoff.next());
     this.timers.add(t);
   }
 
