@@ -16,6 +16,9 @@ const USAGE = `usage: umodbus serve (--tcp HOST:PORT | --rtu-tcp HOST:PORT | --r
   --max-connections N      TCP: connections at once
   --connection-policy P    TCP, past the limit: refuse (default) | close-oldest-idle
   --idle-timeout MS        TCP: close a connection quiet this long
+  --no-fc8                 answer every FC 8 (Diagnostics) with exception 01. With FC 8
+                           on, a serial line's FC 8 acts on that line only, and over TCP
+                           the sub-functions that change state (01, 03, 04, 0A, 14) get 01
   --verbose                log each request to stderr
 `;
 
@@ -26,6 +29,7 @@ interface Args {
   unitIds?: number[];
   map?: string;
   verbose: boolean;
+  fc8: boolean;
 }
 
 function hostPort(v: string, flag: string): { host: string; port: number } {
@@ -45,9 +49,14 @@ function integer(v: string, flag: string, min: number, max: number): number {
 function parse(argv: string[]): Args | 'help' {
   const opts = new Map<string, string>();
   let verbose = false;
+  let fc8 = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') return 'help';
+    if (a === '--no-fc8') {
+      fc8 = false;
+      continue;
+    }
     if (a === '--verbose' || a === '-v') {
       verbose = true;
       continue;
@@ -88,13 +97,19 @@ function parse(argv: string[]): Args | 'help' {
   }
   const unit = get('--unit');
   const unitIds = unit === undefined ? undefined : unit.split(',').map((u) => integer(u, '--unit', 0, 255));
-  return { listen, unitIds, map: get('--map'), verbose };
+  return { listen, unitIds, map: get('--map'), verbose, fc8 };
 }
 
 function describe(listen: ServerListenOptions, bound: { host?: string; port?: number; path?: string }): string {
   if (listen.type === 'rtu') return `listening on rtu ${bound.path ?? listen.path} at ${listen.baudRate} baud`;
   const host = bound.host ?? listen.host;
   return `listening on ${listen.type} ${host.includes(':') ? `[${host}]` : host}:${bound.port ?? listen.port}`;
+}
+
+/** What to do about EACCES on a port below 1024, which needs privileges. */
+function privilegeHint(err: unknown, listen: ServerListenOptions): string {
+  if ((err as { code?: string }).code !== 'EACCES' || listen.type === 'rtu' || listen.port <= 0 || listen.port >= 1024) return '';
+  return ` (a port below 1024 needs privileges: use a port of 1024 or more, e.g. 5020, or give Node.js the capability once with sudo setcap 'cap_net_bind_service=+ep' "$(readlink -f "$(command -v node)")")`;
 }
 
 function logRequest(e: ServerRequestEvent): void {
@@ -117,7 +132,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const options: ServerOptions = { unitIds: args.unitIds };
+  const options: ServerOptions = { unitIds: args.unitIds, fc8: args.fc8 };
   if (args.map !== undefined) {
     try {
       options.memoryMap = await loadMapFile(args.map);
@@ -133,7 +148,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     bound = await server.listen(args.listen);
   } catch (err) {
-    process.stderr.write(`umodbus serve: cannot listen: ${(err as Error).message}\n`);
+    process.stderr.write(`umodbus serve: cannot listen: ${(err as Error).message}${privilegeHint(err, args.listen)}\n`);
     await server.close();
     return 1;
   }

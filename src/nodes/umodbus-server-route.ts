@@ -12,8 +12,9 @@ import { serverLinks } from './common/links';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './common/red-types';
 import { routeFilterFrom } from './common/route-filter';
 import { indicationPayload, replyFromPayload, type RouteCodec, type RouteCorrelation } from './common/route-mapping';
-import type { PendingRequest } from './common/server-link';
+import { failedServers, type PendingRequest } from './common/server-link';
 import { byteOrderSetting, dataTypeSetting } from './common/settings';
+import { statusKey } from './common/status';
 import { isPlainObject } from './common/values';
 
 interface RouteDef extends NodeDef {
@@ -44,7 +45,10 @@ export = function register(RED: NodeAPI): void {
   function startRoute(node: Node, def: RouteDef): void {
     const link = serverLinks.get(def.server);
     if (!link || def.server === undefined) {
-      reportNoConfig(node, 'umodbus-server');
+      // A server whose settings were refused says why (its memory map, say), as "bad config".
+      const failed = def.server === undefined ? undefined : failedServers.get(def.server);
+      if (failed) refuseInput(node, failed.reason, statusKey('config'));
+      else reportNoConfig(node, 'umodbus-server');
       return;
     }
     const serverId = def.server;

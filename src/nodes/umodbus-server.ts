@@ -4,20 +4,32 @@
  */
 import { serverLinks } from './common/links';
 import type { Node, NodeAPI, NodeDef } from './common/red-types';
-import { ServerLink } from './common/server-link';
-import { serverOptionsFrom, type ServerDefSettings } from './common/server-options';
+import { ServerLink, failedServers, type Say } from './common/server-link';
+import { ANY_HOST, serverOptionsFrom, type ServerDefSettings } from './common/server-options';
 
 type ServerDef = NodeDef & ServerDefSettings;
 
 export = function register(RED: NodeAPI): void {
+  const say: Say = (key, params) => RED._(`umodbus-server.${key}`, params);
+
   function UmodbusServerNode(this: Node, def: ServerDef): void {
     RED.nodes.createNode(this, def);
     let link: ServerLink;
     try {
-      link = new ServerLink(serverOptionsFrom(def), (err) => this.error(`server: ${err.message}`));
+      const options = serverOptionsFrom(def);
+      const listen = options.listen;
+      if (listen.type !== 'rtu' && ANY_HOST.has(listen.host)) this.warn(say('log.any-host', { port: listen.port }));
+      link = new ServerLink(options, (err) => this.error(`server: ${err.message}`), say);
       link.start();
     } catch (err) {
-      this.error(`invalid settings: ${(err as Error).message}`);
+      // Route nodes on this server refuse their msgs with the reason, so a Catch node sees it.
+      const failure = { reason: `server ${def.name || def.id}: invalid settings: ${(err as Error).message}` };
+      failedServers.set(this.id, failure);
+      this.error(failure.reason);
+      this.on('close', (_removed, done) => {
+        if (failedServers.get(this.id) === failure) failedServers.delete(this.id);
+        done();
+      });
       return;
     }
     serverLinks.set(this.id, link);

@@ -15,6 +15,22 @@ const SEND_LISTEN_ONLY = 0x20;
 const ENTERED_LISTEN_ONLY = 0x04;
 const COMM_RESTART = 0x00;
 
+/**
+ * FC 8 sub-functions that change a line's state rather than read it: restart communications
+ * (01), change ASCII delimiter (03), force listen only (04), clear counters and diagnostic
+ * register (0A), clear overrun counter (14). They belong to a serial line; over TCP one client
+ * would change them for every other client and unit, so a TCP link gets exception 01 for them.
+ */
+const LINE_STATE_SUBFUNCTIONS: ReadonlySet<number> = new Set([
+  Sub.RestartCommunicationsOption, Sub.ChangeAsciiInputDelimiter, Sub.ForceListenOnlyMode,
+  Sub.ClearCountersAndDiagnosticRegister, Sub.ClearOverrunCounterAndFlag,
+]);
+
+/** True for an FC 8 sub-function that changes the line's state (see LINE_STATE_SUBFUNCTIONS). */
+export function changesLineState(subFunction: number): boolean {
+  return LINE_STATE_SUBFUNCTIONS.has(subFunction);
+}
+
 /** The send event's bit for an exception code: read (01-03), abort (04), busy (05-06), NAK (07). */
 function sendEventBits(exceptionCode: number): number {
   if (exceptionCode >= 1 && exceptionCode <= 3) return 0x01;
@@ -25,8 +41,10 @@ function sendEventBits(exceptionCode: number): number {
 }
 
 /**
- * The serial-line diagnostics state of one server: FC 8 counters, the FC 11 event counter, the
- * FC 12 event log and listen-only mode. Counting is a handful of increments per request.
+ * The serial-line diagnostics state of one line: FC 8 counters, the FC 11 event counter, the
+ * FC 12 event log and listen-only mode. Each serial line a server listens on has its own; the
+ * server's TCP listeners share one more, which TCP clients may read but not change. Counting is
+ * a handful of increments per request.
  */
 export class CommDiagnostics {
   busMessages = 0;

@@ -1,4 +1,5 @@
 import type { Frame, Framing } from '../codec';
+import type { CommDiagnostics } from './diagnostics';
 import type { RemoteAddress } from './types';
 
 /** Where a frame came in: how to seal the answer, whether unit 0 broadcasts, and who sent it. */
@@ -7,6 +8,11 @@ export interface Link {
   /** Serial lines and RTU over TCP: unit 0 is a broadcast that executes writes and gets no answer. */
   readonly broadcast: boolean;
   readonly remote: RemoteAddress;
+  /**
+   * A serial line's own FC 8/11/12 state (counters, event log, listen-only mode), which FC 8 may
+   * change in full. A link without one (TCP) shares the server's and may only read it.
+   */
+  readonly diagnostics?: CommDiagnostics;
 }
 
 /** A sealed ADU to send back, or null for silence. */
@@ -33,5 +39,7 @@ export interface ServerListener {
   /** Bind or open; `address` is valid once this resolves. */
   start(): Promise<void>;
   readonly address: { host?: string; port?: number; path?: string };
+  /** A serial line's own diagnostics state (see Link.diagnostics). */
+  readonly diagnostics?: CommDiagnostics;
   close(): Promise<void>;
 }

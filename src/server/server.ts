@@ -3,7 +3,7 @@ import {
   CodecError, ExceptionCode, WRITE_FUNCTION_CODES, decodeRequest, encodeExceptionAdu, encodeResponseAdu,
   type Frame, type ModbusRequest, type ModbusResponse, type UnknownRequest,
 } from '../codec';
-import { CommDiagnostics } from './diagnostics';
+import { CommDiagnostics, changesLineState } from './diagnostics';
 import { DeviceIdentity } from './identity';
 import { buildIndication } from './indication';
 import type { Answer, FrameSink, Link, ServerListener } from './link';
@@ -73,7 +73,11 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
   /** The memory map; flows read and write it with `get` and `set`. */
   readonly memory: ServerMemory;
   readonly identity: DeviceIdentity;
-  /** Serial-line diagnostics served by FC 8, 11 and 12. */
+  /**
+   * The diagnostics state FC 8, 11 and 12 serve over TCP and RTU over TCP, shared by every TCP
+   * client: readable there, never changed from there. A serial line has its own
+   * (`lineDiagnostics(path)`).
+   */
   readonly diagnostics = new CommDiagnostics();
   /** The eight outputs FC 7 reports, bit 0 first. */
   exceptionStatus = 0;
@@ -81,6 +85,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
   private readonly unitIds: ReadonlySet<number> | undefined;
   private readonly routeTimeout: number;
   private readonly timeoutReply: 4 | 6 | 11 | 'silent';
+  private readonly fc8: boolean;
   private readonly routes = new RouteTable();
   private readonly listeners_: ServerListener[] = [];
   private readonly pending = new Set<PendingRoute>();
@@ -99,6 +104,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     this.identity = new DeviceIdentity(options.identity ?? mapIdentity);
     this.routeTimeout = options.routeTimeout ?? 1000;
     this.timeoutReply = options.timeoutReply ?? 4;
+    this.fc8 = options.fc8 ?? true;
   }
 
   /**
@@ -145,6 +151,11 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     await Promise.all(ls.map((l) => l.close()));
   }
 
+  /** A serial line's own FC 8/11/12 state (counters, event log, listen-only mode), by its path. */
+  lineDiagnostics(path: string): CommDiagnostics | undefined {
+    return this.listeners_.find((l) => l.diagnostics && l.address.path === path)?.diagnostics;
+  }
+
   counters(): ModbusServerCounters {
     return { ...this.counts };
   }
@@ -166,9 +177,9 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     }
   }
 
-  onMalformed(_error: unknown, _link: Link): void {
+  onMalformed(_error: unknown, link: Link): void {
     this.counts.malformed++;
-    this.diagnostics.onCommError();
+    (link.diagnostics ?? this.diagnostics).onCommError();
   }
 
   onTransportError(error: Error): void {
@@ -200,12 +211,17 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
 
   private process(frame: Frame, link: Link): Answer | Promise<Answer> {
     const unitId = frame.unitId;
-    const diag = this.diagnostics;
+    const diag = link.diagnostics ?? this.diagnostics;
     diag.onBusMessage();
     const broadcast = link.broadcast && unitId === 0;
     if (!broadcast && !this.answers(unitId)) return null;
     this.counts.requests++;
     diag.onServerMessage(broadcast);
+    // FC 8 switched off, or a sub-function that would change shared state from TCP: 01, checked
+    // before the request's data, as the spec orders it (01 before 03).
+    if (frame.data[frame.start] === 0x08 && this.refusesDiagnostics(frame, link)) {
+      return this.answer(link, frame, 0x08, broadcast || diag.listenOnly ? null : ExceptionCode.IllegalFunction);
+    }
 
     let decoded: ModbusRequest | UnknownRequest;
     try {
@@ -223,6 +239,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     if (diag.listenOnly) {
       // Listen only mode: monitor, act on nothing but a restart, answer nothing.
       // (Application Protocol 6.8.1, sub-function 04): a clear-counters or any other FC 8 is only monitored.
+      // The mode and the restart are this line's own: other lines and TCP go on as before.
       if (fc === 0x08 && !('unknown' in decoded) && decoded.subFunction === 0x01) diag.diagnostics(decoded);
       return this.answer(link, frame, fc, null);
     }
@@ -240,16 +257,27 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     return this.answer(link, frame, fc, this.serve(this.memory.forUnit(unitId), unitId, req, link));
   }
 
+  /**
+   * FC 8 gets 01 when it is switched off, and over TCP (no line of its own) for the sub-functions
+   * that change state: listen only, restart, clear counters and the rest are a serial line's.
+   */
+  private refusesDiagnostics(frame: Frame, link: Link): boolean {
+    if (!this.fc8) return true;
+    if (link.diagnostics || frame.end - frame.start < 3) return false;
+    return changesLineState(frame.data.readUInt16BE(frame.start + 1));
+  }
+
   /** What the server itself answers when no route claims the request. */
   private serve(mem: UnitMemory | undefined, unitId: number, req: ModbusRequest, link: Link): ReplyOutcome {
     if (MEMORY_FUNCTION_CODES.has(req.fc)) {
       return executeOnMemory(mem, req, (table, address, values) => this.emitWrite({ unitId, table, address, values, remote: link.remote }));
     }
+    const diag = link.diagnostics ?? this.diagnostics;
     switch (req.fc) {
       case 0x07: return { fc: 0x07, status: this.exceptionStatus & 0xff };
-      case 0x08: return this.diagnostics.diagnostics(req);
-      case 0x0b: return this.diagnostics.eventCounter(this.pending.size > 0);
-      case 0x0c: return this.diagnostics.eventLog(this.pending.size > 0);
+      case 0x08: return diag.diagnostics(req);
+      case 0x0b: return diag.eventCounter(this.pending.size > 0);
+      case 0x0c: return diag.eventLog(this.pending.size > 0);
       case 0x11: return this.identity.reportServerId();
       case 0x2b: return this.identity.read(req);
       // Files and FIFOs exist only through routes: without one the function is there but the
@@ -334,8 +362,9 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
 
   /** Seal the outcome into an ADU and count it. A response the codec refuses becomes 04. */
   private answerTo(link: Link, unitId: number, tid: number, fc: number, outcome: ReplyOutcome): Answer {
+    const diag = link.diagnostics ?? this.diagnostics;
     if (outcome === null) {
-      this.diagnostics.onCompleted(fc, 'none');
+      diag.onCompleted(fc, 'none');
       return null;
     }
     if (typeof outcome === 'number') return this.exception(link, unitId, tid, fc, outcome);
@@ -350,13 +379,13 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
       return this.exception(link, unitId, tid, fc, ExceptionCode.ServerDeviceFailure);
     }
     this.counts.responses++;
-    this.diagnostics.onCompleted(fc, 'normal');
+    diag.onCompleted(fc, 'normal');
     return adu;
   }
 
   private exception(link: Link, unitId: number, tid: number, fc: number, code: number): Answer {
     this.counts.exceptions++;
-    this.diagnostics.onCompleted(fc, code);
+    (link.diagnostics ?? this.diagnostics).onCompleted(fc, code);
     return encodeExceptionAdu(link.framing, unitId, tid, fc & 0x7f, code);
   }
 

@@ -53,6 +53,12 @@ export interface ServerOptions {
   routeTimeout?: number;
   /** What goes out when a handler is late: an exception code (4, 6 or 11) or 'silent' (default 4). */
   timeoutReply?: 4 | 6 | 11 | 'silent';
+  /**
+   * FC 8 Diagnostics (default true). false answers every FC 8 with exception 01, on every
+   * listener, as a function the server does not have. With it on, a serial line's FC 8 acts on
+   * that line only; over TCP the sub-functions that change state (01, 03, 04, 0A, 14) get 01.
+   */
+  fc8?: boolean;
 }
 
 /** Where a request came from: a TCP peer or a serial line. */

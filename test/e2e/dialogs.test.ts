@@ -57,8 +57,9 @@ function cases(demoPort: number): DialogCase[] {
     },
     {
       type: 'umodbus-server', title: 'modbus server', open: viaPencil(routeDialog, '#node-input-btn-server-edit', '#node-config-input-transport'),
-      shown: { '#node-config-input-transport': 'tcp', '#node-config-input-host': '127.0.0.1', '#node-config-input-port': String(demoPort), '#node-config-input-replyTimeout': '1000', '#node-config-input-unitIds': '', '#node-config-input-vendorName': 'umodbus' },
-      hidden: ['#node-config-input-serialPath', '#node-config-input-baudRate', '#node-config-input-interFrameDelay'],
+      shown: { '#node-config-input-transport': 'tcp', '#node-config-umodbus-server-bind': 'local', '#node-config-input-port': String(demoPort), '#node-config-input-replyTimeout': '1000', '#node-config-input-unitIds': '', '#node-config-input-vendorName': 'umodbus' },
+      // 127.0.0.1 is a choice of the listen select, not typed in (server-dialog.test.ts).
+      hidden: ['#node-config-input-host', '#node-config-input-serialPath', '#node-config-input-baudRate', '#node-config-input-interFrameDelay'],
       helpPhrase: 'requests no route takes are answered from the memory map',
     },
   ];

@@ -295,10 +295,12 @@ describe('editor dialogs in a real browser', function () {
 
     await page.evaluate(() => (window as unknown as { RED: { editor: { editConfig(n: string, t: string, id: string): void } } }).RED.editor.editConfig('', 'umodbus-server', '_ADD_'));
     await page.waitForSelector('#node-config-input-transport', { state: 'visible' });
-    // A server has no turnaround field, so it is never visible.
-    for (const [transport, want] of [['rtu', on(...serial, 'interFrameDelay')], ['tcp', on('host', 'port')], ['rtu-tcp', on('host', 'port')]] as const) {
+    // A server has no turnaround field, so it is never visible. Its host is typed only for "another
+    // address": the listen select (127.0.0.1 by default) stands for it.
+    for (const [transport, want] of [['rtu', on(...serial, 'interFrameDelay')], ['tcp', on('port')], ['rtu-tcp', on('port')]] as const) {
       await page.selectOption('#node-config-input-transport', transport);
       assert.deepEqual(await visible(), want, `server ${transport}`);
+      assert.equal(await page.isVisible('#node-config-umodbus-server-bind'), transport !== 'rtu', `server ${transport} listen select`);
     }
     await page.selectOption('#node-config-input-transport', 'rtu');
     assert.match(await page.textContent('#node-config-umodbus-server-delaytip') ?? '', /3\.5 characters, 1\.75 ms above 19200 baud/);

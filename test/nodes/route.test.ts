@@ -24,12 +24,13 @@ describe('umodbus-server and umodbus-server-route (scripted engine)', () => {
       vendorName: 'ACME', productCode: 'P1', revision: '1.2', vendorUrl: 'http://x', productName: 'Sim', modelName: 'M', userApplicationName: 'App', serverId: '9',
     })));
     const s = fakes.servers[0];
-    assert.deepEqual(s.listenedWith, { type: 'tcp', host: '127.0.0.1', port: 5020, maxConnections: 3, idleTimeout: 5000 });
+    assert.deepEqual(s.listenedWith, { type: 'tcp', host: '127.0.0.1', port: 5020, maxConnections: 3, connectionPolicy: 'close-oldest-idle', idleTimeout: 5000 });
     assert.deepEqual(s.options, {
       unitIds: [1, 5, 6],
-      memoryMap: { holdingRegisters: { start: 0, values: [1, 2] }, identity: { vendorName: 'Map' } },
+      memoryMap: { holdingRegisters: { start: 0, size: 2, values: [1, 2] }, identity: { vendorName: 'Map' } },
       identity: { vendorName: 'ACME', productCode: 'P1', revision: '1.2', vendorUrl: 'http://x', productName: 'Sim', modelName: 'M', userApplicationName: 'App', serverId: 9 },
       timeoutReply: 6,
+      fc8: true,
       routeTimeout: 1300,
     });
   });
@@ -41,7 +42,7 @@ describe('umodbus-server and umodbus-server-route (scripted engine)', () => {
     ));
     const listens = fakes.servers.map((s) => s.listenedWith);
     assert.deepEqual(listens.find((l) => l?.type === 'rtu'), { type: 'rtu', path: '/dev/ttyS9', baudRate: 19200, dataBits: 8, parity: 'even', stopBits: 1 });
-    assert.deepEqual(listens.find((l) => l?.type === 'rtu-tcp'), { type: 'rtu-tcp', host: '0.0.0.0', port: 0, maxConnections: 32, idleTimeout: 0 });
+    assert.deepEqual(listens.find((l) => l?.type === 'rtu-tcp'), { type: 'rtu-tcp', host: '0.0.0.0', port: 0, maxConnections: 32, connectionPolicy: 'close-oldest-idle', idleTimeout: 60000 });
     assert.equal(fakes.servers.find((s) => s.listenedWith?.type === 'rtu-tcp')?.options.timeoutReply, 'silent');
   });
 

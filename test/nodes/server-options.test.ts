@@ -54,8 +54,8 @@ describe('umodbus-server options seen by a client (real engines)', function () {
     assert.deepEqual(caught.map((m) => [m._tag, m.error.cause.kind]).sort(), [['2', 'timeout'], ['7', 'timeout']]);
   });
 
-  it('max connections: the connection past the limit is refused and counted', async () => {
-    await helper.load(allNodes, onTab(server({ maxConnections: 2 })));
+  it('max connections with the refuse policy: the connection past the limit is refused and counted', async () => {
+    await helper.load(allNodes, onTab(server({ maxConnections: 2, connectionPolicy: 'refuse' })));
     const link = serverLinks.get('s1');
     await link?.bound;
     for (let i = 0; i < 3; i++) sockets.push(await rawSocket(port));

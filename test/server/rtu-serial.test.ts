@@ -85,7 +85,7 @@ describe('server RTU on a serial line (socat pty pair)', function () {
   });
 
   it('other unit ids and bad CRCs get silence; bad CRCs are counted', async () => {
-    const errorsBefore = server.diagnostics.busCommErrors;
+    const errorsBefore = server.lineDiagnostics(pty.a)?.busCommErrors ?? -1;
     const n = client.frames.length;
     await client.write(encodeRequestAdu(rtu, 3, 0, { fc: 3, address: 0, quantity: 1 }));
     const bad = encodeRequestAdu(rtu, 1, 0, { fc: 3, address: 0, quantity: 1 });
@@ -94,7 +94,7 @@ describe('server RTU on a serial line (socat pty pair)', function () {
     await client.write(bad);
     await sleep(150);
     assert.equal(client.frames.length, n, 'nothing answered');
-    assert.equal(server.diagnostics.busCommErrors, errorsBefore + 1);
+    assert.equal(server.lineDiagnostics(pty.a)?.busCommErrors, errorsBefore + 1, 'counted on that line');
     // The line recovers for the next good frame.
     assert.deepEqual(await client.request(1, { fc: 4, address: 0, quantity: 1 }), { fc: 4, values: [0] });
   });

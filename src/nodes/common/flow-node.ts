@@ -16,8 +16,8 @@ export function linkUser(node: Node): LinkUser {
  * with the reason, so a Catch node sees it (msg.error.code EMODBUS_CONFIG) instead of the msg
  * vanishing.
  */
-export function refuseInput(node: Node, reason: string): void {
-  node.status(linkStatus('failed', statusKey('no-config')));
+export function refuseInput(node: Node, reason: string, status = statusKey('no-config')): void {
+  node.status(linkStatus('failed', status));
   node.error(reason);
   node.on('input', (_msg, _send, done) => done(toNodeError(new ConfigError(reason))));
 }

@@ -3,6 +3,7 @@
  * flow nodes at all), route nodes add routes and see the server's status, and replies from the
  * flow are matched here by request id, each with its own timer.
  */
+import { realpathSync } from 'node:fs';
 import type { ModbusServerApi, RouteFilter, ServerCounters, RouteHandler, RouteReply, ServerIndication, ServerListenOptions, ServerOptions } from '../../server/types';
 import { createServer } from './engines';
 import { PendingReplies } from './pending';
@@ -33,6 +34,52 @@ function where(bound: { host?: string; port?: number; path?: string }): string {
   return bound.path ?? `${bound.host ?? ''}:${bound.port ?? ''}`;
 }
 
+/** Words from the server node's catalog: a key under `umodbus-server.` and its substitutions. */
+export type Say = (key: string, params?: Record<string, string | number>) => string;
+
+/**
+ * Server config nodes that failed at deploy (a bad memory map, say), by config id, with why: a
+ * route node on one refuses its msgs with that reason (EMODBUS_CONFIG) instead of a bare "no config".
+ */
+export const failedServers = new Map<string, { reason: string }>();
+
+/** The Node.js binary, for the setcap hint; its real path, since setcap does not follow links. */
+function nodeBinary(): string {
+  try {
+    return realpathSync(process.execPath);
+  } catch {
+    return process.execPath;
+  }
+}
+
+/**
+ * Why listening failed, in words an operator can act on: a short status ("port 5020 in use,
+ * retrying") and a log line that says what to do.
+ */
+export function listenFailure(err: Error & { code?: string }, listen: ServerListenOptions, say: Say): { status: string; log: string } {
+  const code = err.code ?? '';
+  if (listen.type === 'rtu') {
+    const path = listen.path;
+    if (code === 'EACCES' || /permission denied/i.test(err.message)) {
+      return { status: say('status.serial-no-access', { path }), log: say('log.serial-no-access', { path, message: err.message }) };
+    }
+    return { status: say('status.serial-failed', { path }), log: say('log.serial-failed', { path, message: err.message }) };
+  }
+  const { host, port } = listen;
+  const where = `${host}:${port}`;
+  if (code === 'EACCES' && port > 0 && port < 1024) {
+    return { status: say('status.privileged', { port }), log: say('log.privileged', { where, port, node: nodeBinary() }) };
+  }
+  if (code === 'EADDRINUSE') return { status: say('status.in-use', { port }), log: say('log.in-use', { where }) };
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return { status: say('status.no-address', { host }), log: say('log.no-address', { where, host }) };
+  }
+  return { status: say('status.failed', { code: code || err.name }), log: say('log.failed', { where, message: err.message }) };
+}
+
+/** Plain English for when no catalog answers (the node passes the runtime's translations). */
+const noCatalog: Say = (key) => key;
+
 /** Backoff between attempts to listen after a failure: one second, doubling up to ten. */
 const LISTEN_RETRY_MIN_MS = 1000;
 const LISTEN_RETRY_MAX_MS = 10_000;
@@ -47,7 +94,7 @@ export class ServerLink {
   private retry: NodeJS.Timeout | undefined;
   private stopped = false;
 
-  constructor(readonly options: ServerLinkOptions, onError: (err: Error) => void) {
+  constructor(readonly options: ServerLinkOptions, onError: (err: Error) => void, say: Say = noCatalog) {
     this.bound = new Promise((resolve) => { this.markBound = resolve; });
     this.shared = new SharedLink<ModbusServerApi>({
       open: (report) => {
@@ -69,9 +116,10 @@ export class ServerLink {
             (bound) => { report(linkStatus('listening', where(bound))); this.markBound(bound); },
             (err: unknown) => {
               const error = err instanceof Error ? err : new Error(String(err));
-              report(linkStatus('failed', (err as { code?: string }).code ?? 'node-red:common.status.error'));
+              const words = listenFailure(error, options.listen, say);
+              report(linkStatus('failed', words.status));
               this.markBound(undefined);
-              if (error.message !== lastMessage) onError(error);
+              if (error.message !== lastMessage) onError(Object.assign(new Error(words.log), { code: (error as { code?: string }).code, cause: error }));
               lastMessage = error.message;
               if (this.stopped) return;
               this.retry = setTimeout(() => {

@@ -1,8 +1,9 @@
 /** umodbus-server editor settings → the server engine's options, checked at deploy. */
-import type { IdentityConfig, MemoryMapConfig, RouteReply, ServerListenOptions } from '../../server/types';
+import { parseMapConfig } from '../../server/map-config';
+import type { IdentityConfig, MemoryMapConfig, RouteReply, ServerListenOptions, ServerOptions } from '../../server/types';
 import { serialSettings } from './client-options';
 import type { ServerLinkOptions } from './server-link';
-import { intListSetting, intSetting, jsonSetting, stringSetting } from './settings';
+import { intListSetting, intSetting, jsonSetting } from './settings';
 
 export interface ServerDefSettings {
   transport?: unknown;
@@ -16,7 +17,9 @@ export interface ServerDefSettings {
   interFrameDelay?: unknown;
   unitIds?: unknown;
   maxConnections?: unknown;
+  connectionPolicy?: unknown;
   idleTimeout?: unknown;
+  fc8?: unknown;
   memoryMap?: unknown;
   vendorName?: unknown;
   productCode?: unknown;
@@ -30,6 +33,30 @@ export interface ServerDefSettings {
   timeoutReply?: unknown;
 }
 
+/**
+ * Where the node listens unless told otherwise: this computer only. Modbus has no
+ * authentication, so every interface (0.0.0.0) is a choice the flow makes explicitly.
+ */
+export const DEFAULT_HOST = '127.0.0.1';
+/** Addresses that listen on every interface, for the deploy-time warning. */
+export const ANY_HOST = new Set(['0.0.0.0', '::', '']);
+
+/**
+ * A connection quiet this long is closed (ms). A client that polls at least once a minute keeps
+ * its connection; one that crashed, or opened a socket and sent nothing, frees its slot within a
+ * minute. Clients reconnect on their own, so a slower poller only pays a reconnect.
+ */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+type ConnectionPolicy = 'refuse' | 'close-oldest-idle';
+
+/** At max connections a newcomer closes the connection idle longest, so idle sockets cannot lock everyone out. */
+function connectionPolicyFrom(value: unknown): ConnectionPolicy {
+  if (value === undefined || value === null || value === '') return 'close-oldest-idle';
+  if (value === 'refuse' || value === 'close-oldest-idle') return value;
+  throw new Error(`connection policy ${JSON.stringify(value)} is not "close-oldest-idle" or "refuse"`);
+}
+
 const IDENTITY_KEYS = ['vendorName', 'productCode', 'revision', 'vendorUrl', 'productName', 'modelName', 'userApplicationName'] as const;
 
 function listenFrom(def: ServerDefSettings): ServerListenOptions {
@@ -37,10 +64,11 @@ function listenFrom(def: ServerDefSettings): ServerListenOptions {
   const port = intSetting(def.port, 502);
   if (port < 0 || port > 65535) throw new Error(`port ${port} is outside 0..65535`);
   const common = {
-    host: stringSetting(def.host, '0.0.0.0'),
+    host: typeof def.host === 'string' && def.host.trim() !== '' ? def.host.trim() : DEFAULT_HOST,
     port,
     maxConnections: Math.max(1, intSetting(def.maxConnections, 32)),
-    idleTimeout: Math.max(0, intSetting(def.idleTimeout, 0)),
+    connectionPolicy: connectionPolicyFrom(def.connectionPolicy),
+    idleTimeout: Math.max(0, intSetting(def.idleTimeout, DEFAULT_IDLE_TIMEOUT_MS)),
   };
   return def.transport === 'rtu-tcp' ? { type: 'rtu-tcp', ...common } : { type: 'tcp', ...common };
 }
@@ -61,9 +89,34 @@ function timeoutReplyFrom(value: unknown): RouteReply {
   return { exception: code === 6 || code === 11 ? code : 4 };
 }
 
+/**
+ * The memory map through the same parser as `umodbus serve --map`: unknown keys, prototype keys
+ * and sizes that do not fit are refused, naming the field.
+ */
+function memoryMapFrom(value: unknown): ServerOptions['memoryMap'] {
+  let json: Record<string, unknown> | undefined;
+  try {
+    json = jsonSetting(value);
+  } catch (err) {
+    throw new Error(`memory map: ${(err as Error).message}`);
+  }
+  if (json === undefined) return undefined;
+  try {
+    return parseMapConfig(json);
+  } catch (err) {
+    throw new Error(`memory map: ${(err as Error).message}`);
+  }
+}
+
+/** FC 8 Diagnostics stays on unless the checkbox is cleared. */
+function fc8From(value: unknown): boolean {
+  return value !== false && value !== 'false';
+}
+
 export function serverOptionsFrom(def: ServerDefSettings): ServerLinkOptions {
-  const map = jsonSetting(def.memoryMap) as MemoryMapConfig | undefined;
-  const identity = { ...(map?.identity ?? {}), ...identityFrom(def) };
+  const map = memoryMapFrom(def.memoryMap);
+  const mapIdentity: IdentityConfig | undefined = map && 'units' in map ? map.units['*']?.identity : (map as MemoryMapConfig | undefined)?.identity;
+  const identity = { ...(mapIdentity ?? {}), ...identityFrom(def) };
   const timeoutReply = timeoutReplyFrom(def.timeoutReply);
   return {
     server: {
@@ -71,6 +124,7 @@ export function serverOptionsFrom(def: ServerDefSettings): ServerLinkOptions {
       memoryMap: map,
       identity,
       timeoutReply: timeoutReply === 'silent' ? 'silent' : (timeoutReply as { exception: 4 | 6 | 11 }).exception,
+      fc8: fc8From(def.fc8),
     },
     listen: listenFrom(def),
     replyTimeout: Math.max(1, intSetting(def.replyTimeout, 1000)),

@@ -1,5 +1,6 @@
 import { SerialPort } from 'serialport';
 import { rtu, type Deframer } from '../../codec';
+import { CommDiagnostics } from '../diagnostics';
 import type { Answer, FrameSink, Link, ServerListener } from '../link';
 import type { ServerListenOptions } from '../types';
 import { Backoff } from '../../transport/backoff';
@@ -18,6 +19,8 @@ const REOPEN_MAX_MS = 10_000;
  */
 export class SerialListener implements ServerListener {
   readonly address: { path: string };
+  /** This line's FC 8 counters, event log and listen-only mode: one line's state, no other's. */
+  readonly diagnostics = new CommDiagnostics();
   private readonly port: SerialPort;
   private readonly deframer: Deframer = rtu.createDeframer('indication');
   private readonly link: Link;
@@ -35,7 +38,7 @@ export class SerialListener implements ServerListener {
 
   constructor(private readonly sink: FrameSink, options: SerialOptions) {
     this.address = { path: options.path };
-    this.link = { framing: rtu, broadcast: true, remote: { path: options.path } };
+    this.link = { framing: rtu, broadcast: true, remote: { path: options.path }, diagnostics: this.diagnostics };
     this.t35 = rtuInterFrameDelay(options);
     this.staleGap = Math.max(STALE_GAP_MS, 4 * this.t35);
     this.port = new SerialPort({
