@@ -3,8 +3,10 @@
  * side by side with jsmodbus's request/response classes and modbus-serial's CRC, in one process.
  *
  * A transaction is what both ends of a read do to the bytes: the client encodes the request ADU,
- * the server deframes it and decodes the request, the server encodes the response ADU, the client
- * unwraps it and decodes the registers to numbers. No sockets: this measures the codec alone.
+ * the server deframes it and decodes the request, reads the registers from its store and encodes
+ * the response ADU, the client unwraps it and decodes the registers to numbers. No sockets: this
+ * measures the codec alone. Besides jsmodbus, each case runs a plain FC 3 codec written by hand
+ * (bench/lib/plain-codec.ts), the yardstick for what generality costs.
  *
  * Cases are measured in interleaved rounds (every case once per round) after a warm-up, and the
  * median round is reported, so a burst of load from another process skews one round, not a case.
@@ -20,6 +22,8 @@ import ModbusTCPRequest from 'jsmodbus/dist/tcp-request';
 import ModbusTCPResponse from 'jsmodbus/dist/tcp-response';
 import ModbusRTURequest from 'jsmodbus/dist/rtu-request';
 import ModbusRTUResponse from 'jsmodbus/dist/rtu-response';
+import { Table } from '../src/server/memory';
+import { plainConfirmation, plainIndication, plainRequest, plainResponse } from './lib/plain-codec';
 
 const loadCjs = createRequire(__filename);
 const modbusSerialCrc16 = loadCjs('modbus-serial/utils/crc16.js') as (buffer: Buffer) => number;
@@ -33,16 +37,21 @@ const BATCH = 100;
 /** Defeats dead-code elimination: every case folds its results in here. */
 let sink = 0;
 
-/** `vs`: the index of the case this one's ratio is taken against. */
-interface Case { name: string; op: () => void; vs?: number }
+/** `vs`: the indexes of the cases this one's ratios are taken against. */
+interface Case { name: string; op: () => void; vs?: number[] }
 
 function registerValues(n: number): number[] {
   return Array.from({ length: n }, (_, i) => (i * 257 + 11) & 0xffff);
 }
 
+/** Our server's register store, as the memory map keeps it. */
+function ourStore(n: number): Table {
+  return new Table(false, 0, START_ADDRESS + n, registerValues(START_ADDRESS + n));
+}
+
 function ours(framing: Framing, n: number): () => void {
   const req: ReadRegistersRequest = { fc: 3, address: START_ADDRESS, quantity: n };
-  const values = registerValues(n);
+  const store = ourStore(n);
   const server = framing.createDeframer('indication');
   let tid = 0;
   return () => {
@@ -56,7 +65,7 @@ function ours(framing: Framing, n: number): () => void {
     const fr = r.frame;
     const got = decodeRequest(fr.data, fr.start, fr.end);
     if (got.fc !== 3 || 'unknown' in got) throw new Error('server decoded another request');
-    const resAdu = encodeResponseAdu(framing, r.frame.unitId, r.frame.transactionId, { fc: 3, values });
+    const resAdu = encodeResponseAdu(framing, fr.unitId, fr.transactionId, { fc: 3, values: store.readWords(got.address, got.quantity) });
     // client
     const f = framing.unwrap(resAdu);
     const res = decodeResponse(f.data, f.start, f.end, req);
@@ -71,8 +80,9 @@ function ours(framing: Framing, n: number): () => void {
  */
 function oursInto(framing: Framing, n: number): () => void {
   const req: ReadRegistersRequest = { fc: 3, address: START_ADDRESS, quantity: n };
-  const res = { fc: 3 as const, values: registerValues(n) };
+  const store = ourStore(n);
   const server = framing.createDeframer('indication');
+  const res = { fc: 3 as const, values: store.readWords(START_ADDRESS, n) };
   // Sized to the ADUs, so each buffer stands for the chunk the other side's socket would deliver.
   const clientOut = Buffer.allocUnsafe(encodeRequestAdu(framing, 1, 0, req).length);
   const serverOut = Buffer.allocUnsafe(encodeResponseAdu(framing, 1, 0, res).length);
@@ -88,12 +98,25 @@ function oursInto(framing: Framing, n: number): () => void {
     const fr = r.frame;
     const got = decodeRequest(fr.data, fr.start, fr.end);
     if (got.fc !== 3 || 'unknown' in got) throw new Error('server decoded another request');
-    encodeResponseAduInto(framing, serverOut, 0, fr.unitId, fr.transactionId, res);
+    encodeResponseAduInto(framing, serverOut, 0, fr.unitId, fr.transactionId, { fc: 3, values: store.readWords(got.address, got.quantity) });
     // client
     const f = framing.unwrap(serverOut);
     const decoded = decodeResponse(f.data, f.start, f.end, req);
     if ('exception' in decoded) throw new Error('exception');
     sink += decoded.values[n - 1] + f.transactionId;
+  };
+}
+
+function plain(rtuFraming: boolean, n: number): () => void {
+  const store = new Uint16Array(registerValues(START_ADDRESS + n));
+  let tid = 0;
+  return () => {
+    tid = (tid + 1) & 0xffff;
+    const reqAdu = plainRequest(rtuFraming, 1, tid, START_ADDRESS, n);
+    const ind = plainIndication(rtuFraming, reqAdu);
+    const resAdu = plainResponse(rtuFraming, ind, store);
+    const res = plainConfirmation(rtuFraming, resAdu, n);
+    sink += res.values[n - 1] + res.transactionId;
   };
 }
 
@@ -202,26 +225,34 @@ function crossCheck(): void {
   const theirs = new ModbusTCPRequest(7, 0, body.byteCount + 1, 1, body).createPayload();
   const mine = encodeRequestAdu(mbap, 1, 7, { fc: 3, address: START_ADDRESS, quantity: 10 });
   if (!theirs.equals(mine)) throw new Error(`FC 3 MBAP request differs from jsmodbus's: ${mine.toString('hex')} vs ${theirs.toString('hex')}`);
+  const store = new Uint16Array(registerValues(START_ADDRESS + 125));
+  for (const framing of [mbap, rtu]) {
+    const isRtu = framing === rtu;
+    const req = plainRequest(isRtu, 1, 7, START_ADDRESS, 125);
+    if (!req.equals(encodeRequestAdu(framing, 1, 7, { fc: 3, address: START_ADDRESS, quantity: 125 }))) throw new Error(`the plain ${framing.name} request differs from ours`);
+    const res = plainResponse(isRtu, plainIndication(isRtu, req), store);
+    const values = Array.from(store.subarray(START_ADDRESS));
+    if (!res.equals(encodeResponseAdu(framing, 1, 7, { fc: 3, values }))) throw new Error(`the plain ${framing.name} response differs from ours`);
+  }
 }
 
 /** Run the codec section: prints ops/s (median of interleaved rounds) and the ratios. */
 export async function run(): Promise<void> {
   crossCheck();
   const cases: Case[] = [];
-  const group = (theirs: Case, ...mine: Case[]): void => {
-    const at = cases.push(theirs) - 1;
+  /** The peers first, then ours, each of ours with a ratio against every peer. */
+  const group = (peers: Case[], mine: Case[]): void => {
+    const at = peers.map((p) => cases.push(p) - 1);
     for (const m of mine) cases.push({ ...m, vs: at });
   };
   for (const n of [10, 125]) {
-    group({ name: `FC3 tx MBAP ${n} regs: jsmodbus`, op: batched(jsmodbusTcp(n)) },
-      { name: `FC3 tx MBAP ${n} regs: ours`, op: batched(ours(mbap, n)) },
-      { name: `FC3 tx MBAP ${n} regs: ours, into`, op: batched(oursInto(mbap, n)) });
-    group({ name: `FC3 tx RTU ${n} regs: jsmodbus`, op: batched(jsmodbusRtu(n)) },
-      { name: `FC3 tx RTU ${n} regs: ours`, op: batched(ours(rtu, n)) },
-      { name: `FC3 tx RTU ${n} regs: ours, into`, op: batched(oursInto(rtu, n)) });
+    group([{ name: `FC3 tx MBAP ${n} regs: jsmodbus`, op: batched(jsmodbusTcp(n)) }, { name: `FC3 tx MBAP ${n} regs: plain`, op: batched(plain(false, n)) }],
+      [{ name: `FC3 tx MBAP ${n} regs: ours`, op: batched(ours(mbap, n)) }, { name: `FC3 tx MBAP ${n} regs: ours, into`, op: batched(oursInto(mbap, n)) }]);
+    group([{ name: `FC3 tx RTU ${n} regs: jsmodbus`, op: batched(jsmodbusRtu(n)) }, { name: `FC3 tx RTU ${n} regs: plain`, op: batched(plain(true, n)) }],
+      [{ name: `FC3 tx RTU ${n} regs: ours`, op: batched(ours(rtu, n)) }, { name: `FC3 tx RTU ${n} regs: ours, into`, op: batched(oursInto(rtu, n)) }]);
   }
   for (const size of [6, 23, 253]) {
-    group({ name: `CRC-16 ${size} bytes: modbus-serial`, op: crcModbusSerial(size) }, { name: `CRC-16 ${size} bytes: ours`, op: crcOurs(size) });
+    group([{ name: `CRC-16 ${size} bytes: modbus-serial`, op: crcModbusSerial(size) }], [{ name: `CRC-16 ${size} bytes: ours`, op: crcOurs(size) }]);
   }
   const t0 = Date.now();
   for (const c of cases) measure(c.op, WARMUP_MS);
@@ -234,14 +265,12 @@ export async function run(): Promise<void> {
   const wall = results.map((xs) => median(xs.map((x) => x.wall)));
   const cpu = results.map((xs) => median(xs.map((x) => x.cpu)));
   process.stdout.write(`median of ${ROUNDS} interleaved rounds of ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up; node ${process.version}; load average ${loadavg()[0].toFixed(2)} on ${availableParallelism()} cores\n`);
-  process.stdout.write(`${'case'.padEnd(40)}${'ops/s'.padStart(12)}${'min'.padStart(12)}${'max'.padStart(12)}   ratio${'ops/CPU-s'.padStart(14)}   ratio\n`);
+  process.stdout.write(`${'case'.padEnd(40)}${'ops/s'.padStart(12)}${'min'.padStart(12)}${'max'.padStart(12)}${'ops/CPU-s'.padStart(14)}   ratios (wall / CPU) against each peer\n`);
   cases.forEach((c, k) => {
     const xs = results[k].map((x) => x.wall);
-    const vs = c.vs;
-    const ratio = vs !== undefined ? `  ${(wall[k] / wall[vs]).toFixed(2)}x`.padEnd(8) : ''.padEnd(8);
-    const cpuRatio = vs !== undefined ? `  ${(cpu[k] / cpu[vs]).toFixed(2)}x` : '';
-    process.stdout.write(`${c.name.padEnd(40)}${fmt(wall[k])}${fmt(Math.min(...xs))}${fmt(Math.max(...xs))}${ratio}${fmt(cpu[k]).padStart(14)}${cpuRatio}\n`);
+    const ratios = (c.vs ?? []).map((v) => `${(wall[k] / wall[v]).toFixed(2)}x / ${(cpu[k] / cpu[v]).toFixed(2)}x ${cases[v].name.slice(cases[v].name.lastIndexOf(':') + 2)}`);
+    process.stdout.write(`${c.name.padEnd(40)}${fmt(wall[k])}${fmt(Math.min(...xs))}${fmt(Math.max(...xs))}${fmt(cpu[k]).padStart(14)}   ${ratios.join(', ')}\n`);
   });
-  process.stdout.write('(ratios: each of ours against the peer row above it; "into": encode-into API with caller-owned buffers)\n');
+  process.stdout.write('(ratios: each of ours against the peer rows above it; "into": encode-into API with caller-owned buffers; "plain": a hand-written FC 3 codec)\n');
   process.stdout.write(`(${((Date.now() - t0) / 1000).toFixed(1)} s; checksum ${sink % 1000})\n`);
 }

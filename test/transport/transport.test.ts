@@ -62,14 +62,24 @@ describe('Transport', () => {
   it('reconnects after a loss, and backs off only while links fail', async () => {
     const m = new ScriptedMedium('open');
     const t = new Transport(m, { reconnect: { minDelay: 10, maxDelay: 50 } });
+    const chunks: number[] = [];
+    t.on('data', (chunk: Buffer) => chunks.push(...chunk));
     await t.connect();
-    m.handlers?.data(Buffer.from([1]));
-    m.handlers?.lost(new Error('cable pulled'));
+    const first = m.handlers;
+    assert.ok(first);
+    first.data(Buffer.from([1]));
+    first.lost(new Error('cable pulled'));
     assert.equal(t.state, 'disconnected');
     await new Promise((r) => setTimeout(r, 80));
     assert.equal(t.state, 'connected');
     assert.equal(m.attempts.length, 2);
-    // A stale handler from the first link cannot touch the second.
+    assert.notEqual(m.handlers, first);
+    // A stale handler from the first link cannot touch the second: its bytes and its loss are ignored.
+    first.data(Buffer.from([2]));
+    first.lost(new Error('late loss of the first link'));
+    assert.equal(t.state, 'connected');
+    m.handlers?.data(Buffer.from([3]));
+    assert.deepEqual(chunks, [1, 3]);
     await t.close();
     assert.equal(m.closed, 1);
   });
