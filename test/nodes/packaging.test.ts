@@ -6,6 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fromNodeRed } from './node-red-runtime';
 
 const root = join(__dirname, '..', '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { 'node-red': { nodes: Record<string, string> } };
@@ -62,7 +63,7 @@ describe('nodes: packaging and i18n', () => {
 
   it('Node-RED\'s registry finds the node set, its icons and examples', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const localfilesystem = require(join(require.resolve('@node-red/registry/package.json'), '..', 'lib', 'localfilesystem.js')) as {
+    const localfilesystem = require(join(fromNodeRed('@node-red/registry/package.json'), '..', 'lib', 'localfilesystem.js')) as {
       init(settings: Record<string, unknown>): void;
       getNodeFiles(disableNodePathScan: boolean): Record<string, { nodes: Record<string, { file: string }>; icons: { path: string; icons: string[] }[]; examples?: { path: string }; resources?: { path: string } }>;
     };
