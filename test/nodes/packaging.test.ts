@@ -9,9 +9,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fromNodeRed, nodeRedVersion } from './node-red-runtime';
+import { fromNodeRed, nodeRedDir, nodeRedVersion } from './node-red-runtime';
 import { startNodeRed, type RunningNodeRed } from './node-red-child';
 import { freePort } from './real-io';
+import { helper } from './helpers';
 
 const root = join(__dirname, '..', '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { 'node-red': { nodes: Record<string, string> } };
@@ -64,6 +65,13 @@ describe('nodes: packaging and i18n', () => {
     for (const lang of ['en-US', 'de']) {
       for (const k of kinds) assert.equal(typeof lookup(catalog(lang, 'umodbus-client'), `umodbus.status.${k}`), 'string', `${lang} ${k}`);
     }
+  });
+
+  it(`the test helper drives the Node-RED under test (${nodeRedVersion}), not whichever node-red resolves first`, () => {
+    // The helper loads the dev dependency when it is constructed; helpers.ts's init must replace it.
+    const red = (helper as unknown as { _RED: { version(): string } })._RED;
+    assert.match(red.version(), new RegExp(`^${nodeRedVersion.replace(/\./g, '\\.')}(-git)?$`));
+    assert.equal(dirname(fromNodeRed('@node-red/runtime/package.json')).startsWith(join(nodeRedDir, '..')), true);
   });
 
   it('Node-RED\'s registry finds the node set, its icons and examples', () => {
@@ -160,6 +168,8 @@ describe('nodes: the tarball npm would publish, installed into a fresh user dire
     const tab = { id: example.find((n) => typeof n.z === 'string')?.z, type: 'tab', label: 'example 01' };
     // nodesDir: [] so only the user directory's node_modules holds @umodbus/node-red; debug to console at info.
     red = await startNodeRed(userDir, { nodesDir: [], logging: { console: { level: 'info', metrics: false, audit: false } } }, [tab, ...example]);
+    assert.match(red.log(), new RegExp(`Node-RED version: v${nodeRedVersion.replace(/\./g, '\\.')}\\b`), 'the Node-RED under test started');
+    assert.match(red.log(), new RegExp(`Node\\.js  version: ${process.version.replace(/\./g, '\\.')}\\b`), 'on the Node.js running the tests');
     const sets = (await (await fetch(`${red.url}/nodes`, { headers: { Accept: 'application/json' } })).json()) as { module: string; types: string[]; enabled: boolean; err?: unknown; version?: string }[];
     const ours = sets.filter((s) => s.module === '@umodbus/node-red');
     assert.deepEqual(ours.flatMap((s) => s.types).sort(), [...TYPES].sort(), JSON.stringify(sets.map((s) => s.module)));
