@@ -2,7 +2,8 @@
 // `npm start`: run the Node-RED that is a dev dependency, with this package loaded from the working
 // tree and a demo flow (an embedded Modbus server on 127.0.0.1 polled by read nodes) deployed.
 // The user directory lives in the repo (.node-red/, git-ignored) and is reused on later starts.
-// Environment: UMODBUS_USER_DIR, UMODBUS_UI_PORT (1880), UMODBUS_DEMO_PORT (5020, first start only).
+// Environment: UMODBUS_USER_DIR, UMODBUS_UI_PORT (1880), UMODBUS_DEMO_PORT (5020, first start only),
+// UMODBUS_NODE_RED (another node-red package directory).
 'use strict';
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -44,7 +45,11 @@ if (!fs.existsSync(flowFile)) {
   fs.writeFileSync(flowFile, demo);
 }
 
-const red = require.resolve('node-red/red.js', { paths: [root] });
+// UMODBUS_NODE_RED: the directory of another installed node-red package to run instead of the dev
+// dependency (scripts/second-runtime.sh points it at Node-RED 5 for the browser tests).
+const red = process.env.UMODBUS_NODE_RED
+  ? path.join(path.resolve(process.env.UMODBUS_NODE_RED), 'red.js')
+  : require.resolve('node-red/red.js', { paths: [root] });
 const child = spawn(process.execPath, [red, '--userDir', userDir, '--settings', path.join(userDir, 'settings.js')], { stdio: 'inherit' });
 process.stdout.write(`\n@umodbus/node-red demo: open http://127.0.0.1:${uiPort}/ (Modbus server on 127.0.0.1:${demoPort})\n\n`);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { nodeRedVersion } from '../nodes/node-red-runtime';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..');
 
@@ -42,6 +43,13 @@ export async function startNodeRed(options: { userDir?: string; timeoutMs?: numb
   });
   const url = `http://127.0.0.1:${uiPort}/`;
   const { output, stop } = await superviseNodeRed(child, `${url}settings`, options.timeoutMs ?? 30000);
+  // scripts/start.js picks the Node-RED from UMODBUS_NODE_RED as the tests do; a mismatch would
+  // test one Node-RED in the browser and report another.
+  const { version } = (await (await fetch(`${url}settings`)).json()) as { version?: string };
+  if (!version?.startsWith(nodeRedVersion)) {
+    await stop();
+    throw new Error(`started Node-RED ${version}, the tests run against ${nodeRedVersion}`);
+  }
   return { url, uiPort, demoPort, userDir, output, stop };
 }
 

@@ -8,10 +8,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allNodes, callsOf, collect, helper, node, waitFor } from './helpers';
 import { freePort, ptyPair, type PtyPair, enginesPresent } from './real-io';
+import { fromNodeRed } from './node-red-runtime';
 
 // Core nodes the examples use, loaded from the Node-RED that runs the tests.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const core = (file: string): unknown => require(join(require.resolve('@node-red/nodes/package.json'), '..', 'core', file));
+const core = (file: string): unknown => require(join(fromNodeRed('@node-red/nodes/package.json'), '..', 'core', file));
 const coreNodes = [core('common/20-inject.js'), core('common/90-comment.js'), core('function/10-function.js')];
 
 type N = Record<string, unknown> & { id: string; type: string };

@@ -5,8 +5,9 @@ import serverNode from '../../src/nodes/umodbus-server';
 import readNode from '../../src/nodes/umodbus-read';
 import writeNode from '../../src/nodes/umodbus-write';
 import routeNode from '../../src/nodes/umodbus-server-route';
+import { nodeRedMain } from './node-red-runtime';
 
-helper.init(require.resolve('node-red'));
+helper.init(nodeRedMain);
 
 export { helper };
 export const allNodes = [clientNode, serverNode, readNode, writeNode, routeNode];

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { superviseNodeRed } from '../e2e/node-red-process';
+import { nodeRedCli } from './node-red-runtime';
 import { freePort } from './real-io';
 
 const root = join(__dirname, '..', '..', '..');
@@ -22,8 +23,7 @@ export async function startNodeRed(userDir: string, extra: Record<string, unknow
   };
   writeFileSync(join(userDir, 'settings.js'), `module.exports = ${JSON.stringify(settings)};\n`);
   writeFileSync(join(userDir, 'flows.json'), JSON.stringify(flows));
-  const red = require.resolve('node-red/red.js', { paths: [root] });
-  const child: ChildProcess = spawn(process.execPath, [red, '--userDir', userDir, '--settings', join(userDir, 'settings.js')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [nodeRedCli, '--userDir', userDir, '--settings', join(userDir, 'settings.js')], { stdio: ['ignore', 'pipe', 'pipe'] });
   const url = `http://127.0.0.1:${port}`;
   const { output, stop } = await superviseNodeRed(child, `${url}/auth/login`, 30000);
   return { url, stop, log: output };

@@ -10,12 +10,13 @@ import { SerialPort } from 'serialport';
 import { allNodes, collect, delay, helper, onTab, waitFor } from './helpers';
 import { serverLinks } from '../../src/nodes/common/links';
 import { canBind, freePort, handleCounts, ptyPair, type PtyPair, enginesPresent } from './real-io';
+import { fromNodeRed } from './node-red-runtime';
 
 type N = Record<string, unknown> & { id: string; type: string };
 
 // Node-RED's runtime event bus (RED.events): the emitter nodes and the runtime share.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const runtimeEvents = (require(require.resolve('@node-red/util', { paths: [require.resolve('node-red')] })) as { events: NodeJS.EventEmitter }).events;
+const runtimeEvents = (require(fromNodeRed('@node-red/util')) as { events: NodeJS.EventEmitter }).events;
 
 /** Handle kinds our nodes can create (sockets, servers, timers, pipes); others belong to mocha or stdio. */
 const OURS = ['TCPServerWrap', 'TCPSocketWrap', 'Timeout', 'TTYWrap', 'FSReqCallback', 'ProcessWrap'];
