@@ -102,11 +102,20 @@ function readableCause(details: ErrorDetails): ErrorDetails {
   return details;
 }
 
+/** Serial port errors carry no code, only the system's message. */
+const SERIAL_MESSAGES: [RegExp, string][] = [
+  [/no such file or directory|file not found|cannot find/i, 'ENOENT'],
+  [/permission denied|access denied/i, 'EACCES'],
+  [/resource (temporarily )?(busy|unavailable)|cannot lock/i, 'EBUSY'],
+];
+
 /** The error's own code (ECONNREFUSED, ENOENT) under the engine's wrapping, if any. */
 function socketCode(err: Error): string | undefined {
   const cause = (err as Error & { cause?: unknown }).cause;
   const inner = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
   if (typeof inner === 'string') return inner;
+  const message = cause instanceof Error ? cause.message : err.message;
+  for (const [re, code] of SERIAL_MESSAGES) if (re.test(message)) return code;
   const own = (err as Error & { code?: unknown }).code;
   return typeof own === 'string' && !own.startsWith('EMODBUS_') ? own : undefined;
 }
