@@ -13,7 +13,9 @@ const USAGE = `usage: umodbus read <connection> --fc N [--unit N] [--address N] 
   --fc 1|2|3|4             coils, discrete inputs, holding registers, input registers (3)
   --fc 7|11|12|17|24|43    exception status, comm event counter, event log, server id, FIFO (at --address), device id
   --address N              first address, 0-based (0)
-  --quantity N             coils or registers to read (1, or one value of --type)
+  --quantity N             how many to read: coils or inputs (--fc 1, 2), registers (--fc 3, 4),
+                           or with --type values of that type (a float32 is 2 registers;
+                           --type string counts registers, 2 characters each) (1)
   --type T                 decode registers as bool, int16, uint16, int32, uint32, float32, int64, uint64, float64, string
   --count N                reads to make, 0 for until interrupted (1); --interval MS between them (1000)
 ${CONNECTION_USAGE}
@@ -48,7 +50,9 @@ function plan(flags: Flags): ReadPlan {
   const { type, order } = typeFlags(flags);
   if (type && fc !== 3 && fc !== 4) throw new UsageError('--type applies to --fc 3 and 4 only');
   if (type === 'string' && flags.quantity === undefined) throw new UsageError('--type string needs --quantity (registers)');
-  const quantity = intFlag(flags, 'quantity', 1, 2000, type ? registersPerValue(type) : 1);
+  // With --type, --quantity counts values of that type, as the read node's quantity does.
+  const count = intFlag(flags, 'quantity', 1, 2000, 1);
+  const quantity = type && type !== 'string' ? count * registersPerValue(type) : count;
   let req: ModbusRequest;
   switch (fc) {
     case 1: case 2: req = { fc, address, quantity }; break;

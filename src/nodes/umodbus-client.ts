@@ -2,20 +2,23 @@
  * umodbus-client: the config node that owns one client connection, shared by every read and
  * write node that uses it, plus the admin endpoint for the serial port picker.
  */
-import { clientOptionsFrom, type ClientDefSettings } from './common/client-options';
+import type { ClientDefSettings } from './common/client-options';
 import { ClientLink } from './common/client-link';
 import { clientLinks } from './common/links';
 import type { Node, NodeAPI, NodeDef } from './common/red-types';
 import { registerSerialPortsEndpoint } from './common/serial-ports';
+import { setStatusTranslator } from './common/status';
 
-type ClientDef = NodeDef & ClientDefSettings;
+type ClientDef = NodeDef & ClientDefSettings & { allowConnection?: unknown };
 
 export = function register(RED: NodeAPI): void {
+  setStatusTranslator((key, params) => RED._(key, params));
   function UmodbusClientNode(this: Node, def: ClientDef): void {
     RED.nodes.createNode(this, def);
     let link: ClientLink;
     try {
-      link = new ClientLink(this.id, clientOptionsFrom(def), (err) => this.warn(`connect: ${err.message}`));
+      const allow = def.allowConnection === true || def.allowConnection === 'true';
+      link = new ClientLink(this.id, def, (err) => this.warn(`connect: ${err.message}`), allow, def.name || this.id);
     } catch (err) {
       // Users find no link in the registry and say so on their own status.
       this.error(`invalid settings: ${(err as Error).message}`);

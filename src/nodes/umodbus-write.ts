@@ -1,9 +1,10 @@
 /**
  * umodbus-write: any write function code, value from msg.payload. Unit id 0 broadcasts: no
- * answer comes back, and the msg goes on with msg.modbus.broadcast true.
+ * answer comes back, and the msg goes on with msg.modbus.broadcast true. msg.connection moves
+ * the client's link (when allowed); a msg with msg.connection and no payload only does that.
  */
-import { ErrorFunnel } from './common/errors';
-import { linkUser, reportNoConfig } from './common/flow-node';
+import { ClientNodeStatus } from './common/client-status';
+import { reportNoConfig } from './common/flow-node';
 import { clientLinks } from './common/links';
 import type { Node, NodeAPI, NodeDef } from './common/red-types';
 import { exchange, requestFacts, type Exchange } from './common/request-node';
@@ -20,36 +21,54 @@ export = function register(RED: NodeAPI): void {
   }
 
   function startWrite(node: Node, def: WriteDef): void {
-    const link = clientLinks.get(def.client);
-    if (!link) {
+    const found = clientLinks.get(def.client);
+    if (!found) {
       reportNoConfig(node, 'umodbus-client');
       return;
     }
+    const link = found;
     const settings = writeSettingsFrom(def as unknown as Record<string, unknown>);
-    const user = linkUser(node);
-    const funnel = new ErrorFunnel(node, () => link.status);
+    const view = new ClientNodeStatus(node, () => link.target);
     let open = true;
-    const ex: Exchange = { link, funnel, isOpen: () => open };
-    link.register(user);
+    const ex: Exchange = { link, funnel: view, isOpen: () => open };
+    link.register(view);
 
     node.on('input', (msg, send, done) => {
+      if (msg.connection !== undefined) {
+        try {
+          link.applyConnection(msg.connection);
+        } catch (err) {
+          view.fail(err, done);
+          return;
+        }
+        if (msg.payload === undefined) {
+          // Only the switch: the msg goes on and says where the link now points.
+          msg.modbus = { connection: link.connection };
+          send(msg);
+          done();
+          return;
+        }
+      }
       let plan: WritePlan;
       try {
-        plan = buildWriteRequest(settings, msg.payload);
+        plan = buildWriteRequest({ ...settings, unitId: link.unitId ?? settings.unitId }, msg.payload);
       } catch (err) {
-        funnel.fail(err, done);
+        view.fail(err, done);
         return;
       }
-      void exchange(ex, msg, plan.unitId, plan.request, (response, responseTime) => {
+      void exchange(ex, msg, () => link.request(plan.unitId, plan.request), (response, responseTime) => {
         msg.payload = writeResultPayload(plan, response, msg.payload);
-        msg.modbus = { ...requestFacts(plan.unitId, plan.request), broadcast: plan.unitId === 0, response, responseTime, connection: link.connection };
+        msg.modbus = {
+          ...requestFacts(plan.unitId, plan.request), broadcast: plan.unitId === 0, response, responseTime,
+          connection: link.connection, health: link.health(),
+        };
       }, send, done);
     });
 
     node.on('close', (removed, done) => {
       open = false;
-      funnel.close();
-      link.deregister(user, removed).then(done, done);
+      view.close();
+      link.deregister(view, removed).then(done, done);
     });
   }
   RED.nodes.registerType('umodbus-write', UmodbusWriteNode);

@@ -123,7 +123,7 @@ describe('umodbus read / write (CLI)', function () {
     r = await umodbus('write', '--tcp', tcp, '--fc', '15', '--address', '8', '1', '0', '1');
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(coils.slice(8, 11), [true, false, true]);
-    const back = await umodbus('read', '--tcp', tcp, '--fc', '3', '--address', '20', '--quantity', '4', '--type', 'int32');
+    const back = await umodbus('read', '--tcp', tcp, '--fc', '3', '--address', '20', '--quantity', '2', '--type', 'int32');
     assert.equal(back.stdout, 'unit 1 holding registers @20 (int32 ABCD): -2 70000\n');
   });
 

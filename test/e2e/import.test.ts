@@ -83,6 +83,7 @@ describe('editor import in a real browser', function () {
     await examples.first().waitFor({ state: 'visible', timeout: 10000 });
     assert.deepEqual((await examples.allInnerTexts()).map((t) => t.trim()), [
       '01 Read holding registers as float32', '02 Write coils', '03 Server answered from the flow', '04 Memory-map simulator', '05 Several RTU unit ids on one serial port',
+      '06 Switch the link at runtime',
     ]);
     await examples.filter({ hasText: '03 Server answered from the flow' }).click();
     await page.screenshot({ path: path.join(ARTIFACTS, 'import-examples.png') });
@@ -112,6 +113,7 @@ describe('editor import in a real browser', function () {
     const cases: [string, string, string][] = [
       ['01 Read holding registers as float32', 'ex01-r1', 'ex01-client'], ['02 Write coils', 'ex02-w1', 'ex02-client'],
       ['04 Memory-map simulator', 'ex04-r3', 'ex04-client'], ['05 Several RTU unit ids on one serial port', 'ex05-r2', 'ex05-client'],
+      ['06 Switch the link at runtime', 'ex06-switch-r1', 'ex06-switch-client'],
     ];
     for (const [i, [title, flowNode, client]] of cases.entries()) {
       await openImport(page, 'examples');

@@ -48,7 +48,7 @@ describe('umodbus-client (scripted engine)', () => {
     fakes.clients[0].setState('disconnected', Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }));
     await delay(20);
     for (const id of ['r1', 'r2', 'w1']) {
-      assert.deepEqual(statusArgs(node(id)).at(-1), { fill: 'red', shape: 'ring', text: 'ECONNREFUSED' }, id);
+      assert.deepEqual(statusArgs(node(id)).at(-1), { fill: 'red', shape: 'ring', text: 'refused by 10.0.0.5:1502' }, id);
     }
     fakes.clients[0].setState('connecting');
     fakes.clients[0].setState('connected');

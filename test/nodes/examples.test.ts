@@ -37,7 +37,7 @@ describe('examples: node ids', () => {
   // the demo flow `npm start` deploys) brings up Node-RED's import-conflict prompt.
   it('no two examples, and no example and the demo flow, share a node id', () => {
     const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'));
-    assert.equal(files.length, 5);
+    assert.ok(files.length >= 6, `${files.length} examples`);
     const owner = new Map<string, string>();
     const demo = join(EXAMPLES, '..', 'scripts', 'demo-flow.json');
     const clashes: string[] = [];
@@ -71,7 +71,7 @@ describe('examples (real engines)', function () {
 
   it('every example file is a flow with a comment node and only known node types', () => {
     const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'));
-    assert.equal(files.length, 5);
+    assert.ok(files.length >= 6, `${files.length} examples`);
     const known = new Set(['comment', 'inject', 'debug', 'function', 'umodbus-client', 'umodbus-server', 'umodbus-read', 'umodbus-write', 'umodbus-server-route']);
     for (const f of files) {
       const nodes = JSON.parse(readFileSync(join(EXAMPLES, f), 'utf8')) as N[];

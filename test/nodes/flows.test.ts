@@ -178,7 +178,7 @@ describe('full flows over TCP (real engines)', function () {
     await helper.load(allNodes, onTab(client({ reconnectMin: 50, reconnectMax: 100 }), read('r1'), read('r2'), write('w1'), ...tail));
     const caught = collect('caught');
     for (const id of ['r1', 'r2', 'w1']) {
-      await waitFor(() => statusArgs(node(id)).some((st) => st.fill === 'red' && st.text === 'ECONNREFUSED'), `${id} shows ECONNREFUSED`, 5000);
+      await waitFor(() => statusArgs(node(id)).some((st) => st.fill === 'red' && st.text === `refused by 127.0.0.1:${port}`), `${id} shows refused by 127.0.0.1:${port}`, 5000);
     }
     node('w1').receive({ payload: 1 });
     await waitFor(() => caught.length === 1, 'catch', 5000);

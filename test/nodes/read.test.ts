@@ -109,7 +109,7 @@ describe('umodbus-read (scripted engine)', () => {
     assert.deepEqual(byFc.get(43), { vendorName: 'ACME', productCode: 'X1' });
   });
 
-  it('sends a Modbus exception to a Catch node with its code and name, and shows it briefly', async () => {
+  it('sends a Modbus exception to a Catch node with its code and name, and keeps it on the status in words', async () => {
     fakes.setHandler(async () => { throw new ModbusExceptionError(3, 2); });
     await helper.load(allNodes, flow({}));
     const caught = collect('caught');
@@ -119,7 +119,7 @@ describe('umodbus-read (scripted engine)', () => {
     assert.equal(error.code, 'EMODBUS_EXCEPTION');
     assert.deepEqual(error.cause, { kind: 'exception', code: 'EMODBUS_EXCEPTION', exceptionCode: 2, exceptionName: 'ILLEGAL DATA ADDRESS', functionCode: 3 });
     assert.equal(caught[0]._keep, 1, 'the msg itself reaches the Catch node');
-    assert.deepEqual(statusArgs(node('r1')).at(-1), { fill: 'red', shape: 'ring', text: 'exception 2' });
+    assert.deepEqual(statusArgs(node('r1')).at(-1), { fill: 'yellow', shape: 'ring', text: 'exception 02 illegal data address' });
   });
 
   for (const [name, code, kind] of [['TimeoutError', 'EMODBUS_TIMEOUT', 'timeout'], ['QueueFullError', 'EMODBUS_QUEUE_FULL', 'queue-full']] as const) {

@@ -52,7 +52,7 @@ describe('umodbus-write function codes and payload forms (real engines)', functi
     const sends: [string, unknown][] = [
       ['w5', true], ['w5', { value: 1, address: 1 }], ['w5', { value: 'true', address: 2 }], ['w5', { value: Buffer.from([1]), address: 3 }],
       ['w15', [true, false, true]], ['w15', { value: Buffer.from([1, 0, 1]), address: 20 }], ['w15', { value: [1, 0, 1, 1], address: 30 }],
-      ['w6', 1234], ['w6', { value: true, address: 41 }], ['w6i', -5],
+      ['w6', 1234], ['w6', { value: 1, address: 41 }], ['w6i', -5],
       ['w16f', [21.5, -3]], ['w16', { value: Buffer.from([0, 1, 0, 2]), address: 60 }], ['w16d', -1.25], ['w16s', 'AB'], ['w16u', 2 ** 40],
       ['w22', { andMask: 0xf2, orMask: 0x25 }], ['w23', [9, 8]], ['w21', [0x1111, 0x2222]],
     ];

@@ -5,7 +5,7 @@
  * details in `msg.error.cause`.
  */
 import type { DoneFn, Node, NodeStatus } from './red-types';
-import { errorStatus, statusKey } from './status';
+import { errorStatus, statusKey, words } from './status';
 
 export type ErrorKind = 'exception' | 'timeout' | 'queue-full' | 'bad-msg' | 'closed' | 'connection-lost' | 'unit-unavailable' | 'connect-failed' | 'broadcast-read' | 'skipped' | 'config' | 'error';
 
@@ -44,7 +44,6 @@ const KIND_BY_CODE: Record<string, ErrorKind> = {
   EMODBUS_BAD_MSG: 'bad-msg',
   EMODBUS_CODEC: 'bad-msg',
   EMODBUS_CLOSED: 'closed',
-  EMODBUS_CONNECTION_CLOSED: 'closed',
   EMODBUS_CONNECTION_LOST: 'connection-lost',
   EMODBUS_UNIT_UNAVAILABLE: 'unit-unavailable',
   EMODBUS_FLUSHED: 'closed',
@@ -88,9 +87,85 @@ export function describeError(err: unknown): ErrorDetails {
   return details;
 }
 
+/**
+ * The debug sidebar shows an error's cause as `cause + ""`: give the plain details a readable
+ * text. Not enumerable, so the details stay plain data when a msg is cloned or compared.
+ */
+function readableCause(details: ErrorDetails): ErrorDetails {
+  const text = (): string => {
+    const parts = [details.code];
+    if (details.exceptionCode !== undefined) parts.push(`exception ${String(details.exceptionCode).padStart(2, '0')}${details.exceptionName ? ` ${details.exceptionName}` : ''}`);
+    if (details.functionCode !== undefined) parts.push(`FC ${details.functionCode}`);
+    return `${parts.join(', ')} (${details.kind})`;
+  };
+  Object.defineProperty(details, 'toString', { value: text, enumerable: false });
+  return details;
+}
+
+/** Serial port errors carry no code, only the system's message. */
+const SERIAL_MESSAGES: [RegExp, string][] = [
+  [/no such file or directory|file not found|cannot find/i, 'ENOENT'],
+  [/permission denied|access denied/i, 'EACCES'],
+  [/resource (temporarily )?(busy|unavailable)|cannot lock/i, 'EBUSY'],
+];
+
+/** The error's own code (ECONNREFUSED, ENOENT) under the engine's wrapping, if any. */
+function socketCode(err: Error): string | undefined {
+  const cause = (err as Error & { cause?: unknown }).cause;
+  const inner = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
+  if (typeof inner === 'string') return inner;
+  const message = cause instanceof Error ? cause.message : err.message;
+  for (const [re, code] of SERIAL_MESSAGES) if (re.test(message)) return code;
+  const own = (err as Error & { code?: unknown }).code;
+  return typeof own === 'string' && !own.startsWith('EMODBUS_') ? own : undefined;
+}
+
+/** `tcp 10.0.0.5:502` → `10.0.0.5:502`; `rtu /dev/ttyUSB0` → `/dev/ttyUSB0`. */
+function bareTarget(target: string): string {
+  return target.replace(/^\S+\s+/, '');
+}
+
+/**
+ * Plain words for a link that failed: "refused by 10.0.0.5:502", "/dev/ttyUSB0 not found".
+ * `target` is where the link points; undefined when the error says nothing a person can use.
+ */
+export function linkFailureWords(err: Error, target: string | undefined): string | undefined {
+  const where = bareTarget((err as Error & { target?: unknown }).target as string | undefined ?? target ?? '');
+  const code = socketCode(err);
+  switch (code) {
+    case 'ECONNREFUSED': return words('refused', 'refused by __target__', { target: where });
+    case 'ENOENT': return words('not-found', '__target__ not found', { target: where });
+    case 'EACCES': case 'EPERM': return words('no-access', 'no access to __target__', { target: where });
+    case 'EBUSY': return words('busy', '__target__ busy', { target: where });
+    case 'EHOSTUNREACH': case 'ENETUNREACH': return words('unreachable', '__target__ unreachable', { target: where });
+    case 'ENOTFOUND': case 'EAI_AGAIN': return words('unknown-host', 'unknown host __target__', { target: where });
+    case 'ETIMEDOUT': case 'ABORT_ERR': return words('no-answer', 'no answer from __target__', { target: where });
+    case 'ECONNRESET': case 'EPIPE': return words('reset', 'reset by __target__', { target: where });
+    default: return code;
+  }
+}
+
+/** Words for a failed request on the node's status: "exception 02 illegal data address", "refused by 10.0.0.5:502". */
+export function failureText(err: unknown, target?: string): string {
+  const details = describeError(err);
+  if (details.kind === 'exception' && details.exceptionCode !== undefined) {
+    const code = String(details.exceptionCode).padStart(2, '0');
+    const name = (details.exceptionName ?? '').toLowerCase();
+    return words('exception-named', 'exception __code__ __name__', { code, name }).trim();
+  }
+  if ((details.kind === 'connect-failed' || details.kind === 'connection-lost') && err instanceof Error) {
+    const text = linkFailureWords(err, target);
+    if (text) return text;
+  }
+  return shortStatus(details);
+}
+
+/** Every code a read or write node may put on msg.error.code; the help lists each (test/nodes/error-codes.test.ts). */
+export const NODE_ERROR_CODES = Object.keys(KIND_BY_CODE);
+
 /** The Error handed to done(): own `code` and `cause`, the two fields Node-RED copies to msg.error. */
 export function toNodeError(err: unknown): Error & { code: string; cause: ErrorDetails } {
-  const details = describeError(err);
+  const details = readableCause(describeError(err));
   const message = err instanceof Error ? err.message : String(err);
   const out = new Error(message, { cause: details }) as Error & { code: string; cause: ErrorDetails };
   out.name = err instanceof Error ? err.name : 'Error';

@@ -23,6 +23,8 @@ export interface ReadSettings {
   /** FC 43/14: 1 basic, 2 regular, 3 extended, 4 one object. */
   deviceIdCode: number;
   objectId: number;
+  /** Split a read above the FC's maximum (125 registers, 2000 bits) into several requests. */
+  split: boolean;
 }
 
 /** A request ready to send, with what is needed to decode its answer. */
@@ -51,7 +53,7 @@ export function readSettingsFor(settings: ReadSettings, payload: unknown): ReadS
   if (payload.unitId !== undefined) s.unitId = intField('unitId', payload.unitId, 0, 255);
   if (payload.fc !== undefined) s.fc = intField('fc', payload.fc, 1, 127);
   if (payload.address !== undefined) s.address = intField('address', payload.address, 0, 0xffff);
-  if (payload.quantity !== undefined) s.quantity = intField('quantity', payload.quantity, 1, 2000);
+  if (payload.quantity !== undefined) s.quantity = intField('quantity', payload.quantity, 1, s.split ? 0x10000 : 2000);
   return s;
 }
 
@@ -77,6 +79,49 @@ export function buildReadRequest(settings: ReadSettings, payload: unknown): Read
     default:
       throw new BadMessageError(`function code ${s.fc} is not a read; use one of ${READ_FUNCTION_CODES.join(', ')}`);
   }
+}
+
+/** The spec's limits of one read: FC 1, 2 bits and FC 3, 4 registers. */
+export const MAX_READ_BITS = 2000;
+export const MAX_READ_REGISTERS = 125;
+
+type RangeRead = { fc: 1 | 2 | 3 | 4; address: number; quantity: number };
+
+function isRangeRead(r: ModbusRequest): r is RangeRead {
+  return (r.fc === 1 || r.fc === 2 || r.fc === 3 || r.fc === 4) && 'quantity' in r;
+}
+
+/**
+ * The requests a read takes: one, or with `split` several on the same unit, each within the
+ * FC's maximum and none cutting a value of the data type in two.
+ */
+export function readChunks(plan: ReadPlan, split: boolean): ModbusRequest[] {
+  const r = plan.request;
+  if (!split || !isRangeRead(r)) return [r];
+  const per = registersPerValue(plan.dataType);
+  const max = r.fc <= 2 ? MAX_READ_BITS : plan.dataType === 'string' ? MAX_READ_REGISTERS : Math.floor(MAX_READ_REGISTERS / per) * per;
+  if (r.quantity <= max) return [r];
+  if (r.address + r.quantity > 0x10000) {
+    throw new BadMessageError(`address ${r.address} + quantity ${r.quantity} ${r.fc <= 2 ? 'bits' : 'registers'} runs past the last address 65535`);
+  }
+  const out: ModbusRequest[] = [];
+  for (let done = 0; done < r.quantity; done += max) {
+    out.push({ fc: r.fc, address: r.address + done, quantity: Math.min(max, r.quantity - done) });
+  }
+  return out;
+}
+
+/** One response from the chunks' responses, as if one request had read it all. */
+export function mergeChunks(requests: ModbusRequest[], responses: ModbusResponse[]): ModbusResponse {
+  if (responses.length === 1) return responses[0];
+  const values: (number | boolean)[] = [];
+  responses.forEach((res, i) => {
+    const req = requests[i];
+    if (!('values' in res) || !isRangeRead(req)) throw new Error(`function code ${res.fc} does not split`);
+    // Bits come padded to whole bytes: keep the ones asked for.
+    values.push(...(res.values as (number | boolean)[]).slice(0, req.quantity));
+  });
+  return { ...responses[0], values } as ModbusResponse;
 }
 
 const DEVICE_ID_NAMES = ['vendorName', 'productCode', 'majorMinorRevision', 'vendorUrl', 'productName', 'modelName', 'userApplicationName'];
@@ -125,5 +170,6 @@ export function readSettingsFrom(def: Record<string, unknown>): ReadSettings {
     fileNumber: intSetting(def.fileNumber, 1),
     deviceIdCode: intSetting(def.deviceIdCode, 1),
     objectId: intSetting(def.objectId, 0),
+    split: def.splitReads === true || def.splitReads === 'true',
   };
 }

@@ -4,7 +4,6 @@
  */
 import type { ModbusRequest, ModbusResponse } from '../../codec';
 import type { ClientLink } from './client-link';
-import type { ErrorFunnel } from './errors';
 import type { DoneFn, NodeMessage, SendFn } from './red-types';
 
 /** The plain facts a request puts on msg.modbus. */
@@ -16,29 +15,35 @@ export function requestFacts(unitId: number, request: ModbusRequest): Record<str
   return facts;
 }
 
+/** Where an exchange reports: a failure finishes the msg with the error; a success clears the last failure. */
+export interface Outcome {
+  fail(err: unknown, done: DoneFn): void;
+  succeeded?(): void;
+}
+
 export interface Exchange {
   link: ClientLink;
-  funnel: ErrorFunnel;
+  funnel: Outcome;
   /** False once the node closed: late results finish the msg but send nothing. */
   isOpen: () => boolean;
 }
 
 /**
- * Send the request; on success `shape` fills the msg from the response (it may throw, which is
+ * Send the request(s) `perform` makes; on success `shape` fills the msg from the response (it may throw, which is
  * funneled too), then the msg goes out.
  */
 export async function exchange(
   ex: Exchange,
   msg: NodeMessage,
-  unitId: number,
-  request: ModbusRequest,
+  perform: () => Promise<{ response: ModbusResponse | undefined; responseTime: number }>,
   shape: (response: ModbusResponse | undefined, responseTime: number) => void,
   send: SendFn,
   done: DoneFn,
 ): Promise<void> {
   try {
-    const { response, responseTime } = await ex.link.request(unitId, request);
+    const { response, responseTime } = await perform();
     shape(response, responseTime);
+    ex.funnel.succeeded?.();
   } catch (err) {
     ex.funnel.fail(err, done);
     return;

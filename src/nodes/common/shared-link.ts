@@ -61,6 +61,20 @@ export class SharedLink<E> {
     return this.opened.engine;
   }
 
+  /**
+   * Put a fresh engine in place of the open one (the settings changed): users stay registered
+   * and get the new engine's status. Returns the old engine, detached, for the caller to close;
+   * undefined when none was open (the next request opens one with the new settings).
+   */
+  replace(): E | undefined {
+    const old = this.opened;
+    if (!old) return undefined;
+    old.detach();
+    this.opened = undefined;
+    this.ensureOpen();
+    return old.engine;
+  }
+
   /** Fan a status out to every user. */
   fanOut(status: NodeStatus): void {
     this.current = status;

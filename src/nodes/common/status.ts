@@ -34,6 +34,35 @@ export function linkStatus(state: LinkState, detail?: string): NodeStatus {
   }
 }
 
+/**
+ * Runtime translation of status words that carry a value ("refused by 10.0.0.5:502"): the
+ * editor can only translate a bare key, so these are translated where they are made. The client
+ * node sets RED._ here at load; without it (unit tests) the English default is used.
+ */
+type Translate = (key: string, params?: Record<string, unknown>) => string;
+let translate: Translate | undefined;
+
+export function setStatusTranslator(t: Translate | undefined): void {
+  translate = t;
+}
+
+/** `english` uses __name__ placeholders, as Node-RED's catalogs do. */
+export function words(name: string, english: string, params: Record<string, string | number> = {}): string {
+  const fallback = english.replace(/__(\w+)__/g, (_m, k: string) => String(params[k] ?? ''));
+  if (!translate) return fallback;
+  try {
+    const out = translate(statusKey(name), { ...params, defaultValue: fallback });
+    return typeof out === 'string' && out !== '' && out !== statusKey(name) && !out.endsWith(`umodbus.status.${name}`) ? out : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** The last failure of a flow node: a yellow ring that stays until a request succeeds. */
+export function failureStatus(text: string): NodeStatus {
+  return { fill: 'yellow', shape: 'ring', text };
+}
+
 /** A short red status for one failed request. */
 export function errorStatus(text: string): NodeStatus {
   return { fill: 'red', shape: 'ring', text };

@@ -46,6 +46,10 @@ export function payloadToRegisters(value: unknown, type: DataType, order: ByteOr
   const list = Array.isArray(value) ? value : [value];
   if (list.length === 0) throw new BadMessageError('no values to write');
   if (!list.every(isDataValue)) throw new BadMessageError(`payload must be a number, boolean, string, bigint, Buffer or an array of them`);
+  // true is not a register value: writing it as 1 to a uint16 would hide a wired-up mistake.
+  if (type !== 'bool' && list.some((v) => typeof v === 'boolean')) {
+    throw new BadMessageError(`a boolean cannot be written as ${type}: send a number, or set the data type to bool`);
+  }
   try {
     return valuesToRegisters(list, type, order);
   } catch (err) {

@@ -39,7 +39,7 @@ export function buildWriteRequest(settings: WriteSettings, payload: unknown): Wr
   let value = payload;
   let s = settings;
   if (isPlainObject(payload) && 'value' in payload) {
-    const over = readSettingsFor({ ...settings, quantity: 1, deviceIdCode: 1, objectId: 0 }, { unitId: payload.unitId, fc: payload.fc, address: payload.address });
+    const over = readSettingsFor({ ...settings, quantity: 1, deviceIdCode: 1, objectId: 0, split: false }, { unitId: payload.unitId, fc: payload.fc, address: payload.address });
     s = { ...settings, unitId: over.unitId, fc: over.fc, address: over.address };
     value = payload.value;
   }

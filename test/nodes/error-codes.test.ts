@@ -1,0 +1,52 @@
+/**
+ * Issue 15, item 9: every code a read or write node can put on msg.error.code is in its help,
+ * in both languages, and the help names no code the nodes never raise. The engines' error
+ * classes are made here, so a new or renamed code shows up as a failure.
+ */
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CodecError, ModbusExceptionError } from '../../src/codec';
+import {
+  BroadcastReadError, ConnectionClosedError, ConnectionLostError, QueueFullError, RequestFlushedError, TimeoutError, UnitUnavailableError,
+} from '../../src/client';
+import { ConnectError } from '../../src/transport';
+import { BadMessageError, ConfigError, NODE_ERROR_CODES, toNodeError } from '../../src/nodes/common/errors';
+
+const root = join(__dirname, '..', '..', '..');
+
+function helpOf(type: string, lang: 'en' | 'de'): string {
+  const file = lang === 'en' ? join(root, 'nodes', `${type}.html`) : join(root, 'nodes', 'locales', 'de', `${type}.html`);
+  const m = new RegExp(`<script type="text/html" data-help-name="${type}">([\\s\\S]*?)</script>`).exec(readFileSync(file, 'utf8'));
+  assert.ok(m, `${lang} help of ${type}`);
+  return m[1];
+}
+
+const raised: Error[] = [
+  new TimeoutError(1, 3, 1000), new QueueFullError(10), new ConnectionClosedError(), new ConnectionLostError(new Error('reset')),
+  new BroadcastReadError(3), new UnitUnavailableError(1, 500), new RequestFlushedError(), new ConnectError('tcp 1.2.3.4:502'),
+  new CodecError('limit', 'too many'), new ModbusExceptionError(3, 2), new BadMessageError('bad'), new ConfigError('none'),
+];
+
+describe('nodes: the error codes in the help', () => {
+  it('every error the engines and nodes raise has a code the nodes know', () => {
+    for (const err of raised) {
+      const code = toNodeError(err).code;
+      assert.ok(NODE_ERROR_CODES.includes(code), `${err.name} raises ${code}, which the nodes do not list`);
+    }
+    assert.deepEqual([...new Set(raised.map((e) => toNodeError(e).code))].sort(), [...NODE_ERROR_CODES].sort(), 'no code listed that nothing raises');
+  });
+
+  for (const type of ['umodbus-read', 'umodbus-write']) {
+    for (const lang of ['en', 'de'] as const) {
+      it(`${type} (${lang}) names exactly the codes the nodes raise`, () => {
+        const help = helpOf(type, lang);
+        const named = new Set([...help.matchAll(/<code>(EMODBUS_[A-Z_]+)<\/code>/g)].map((m) => m[1]));
+        const missing = NODE_ERROR_CODES.filter((c) => !named.has(c));
+        assert.deepEqual(missing, [], 'codes raised but not in the help');
+        const unknown = [...named].filter((c) => !NODE_ERROR_CODES.includes(c));
+        assert.deepEqual(unknown, [], 'codes in the help that nothing raises');
+      });
+    }
+  }
+});
