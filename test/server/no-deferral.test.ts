@@ -23,12 +23,16 @@ function serverSources(dir = resolve(__dirname, '../../../src/server')): string[
 }
 
 describe('server: no deferral of requests', () => {
-  it('src/server has no setTimeout(..., 0), setImmediate or queueMicrotask', () => {
+  // One exception, marked `deferral-ok` on its line: a connection that has had its turn of frames
+  // (framesPerTurn) yields with setImmediate so other connections are read (issue 13, fairness).
+  // A request that arrives alone in its chunk is never deferred; the third test pins that.
+  it('src/server has no setTimeout(..., 0), setImmediate or queueMicrotask (but the marked fairness yield)', () => {
     const files = serverSources();
     assert.ok(files.length >= 10, `found only ${files.length} sources`);
     const offences: string[] = [];
     for (const f of files) {
       readFileSync(f, 'utf8').split('\n').forEach((line, i) => {
+        if (line.includes('deferral-ok')) return;
         if (/setTimeout\([^;]*,\s*0\s*\)|setImmediate\(|queueMicrotask\(/.test(line)) offences.push(`${f}:${i + 1}: ${line.trim()}`);
       });
     }
