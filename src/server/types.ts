@@ -67,7 +67,7 @@ export interface TcpListenSettings {
   /** Bytes of answers waiting to be sent past which a connection is dropped at once (default 65536). */
   maxWriteBuffer?: number;
   /**
-   * Frames served from one connection before the others get their turn (default 64): a client
+   * Frames served from one connection before the others get their turn (default 256): a client
    * streaming requests cannot keep the rest waiting.
    */
   framesPerTurn?: number;

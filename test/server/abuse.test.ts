@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { connect, type Socket } from 'node:net';
-import { encodeRequestAdu, mbap, type ModbusRequest } from '../../src/codec';
+import { encodeRequestAdu, mbap, rtu, type ModbusRequest } from '../../src/codec';
 import { ModbusServer, type ServerListenOptions, type ServerOptions } from '../../src/server';
 import { RawClient, exceptionCodeOf, sleep } from './helpers';
 
@@ -70,6 +70,29 @@ describe('server under abuse (issue 13)', function () {
     } finally {
       deaf.destroy();
       good.close();
+      await server.close();
+    }
+  });
+
+  it('1b. RTU over TCP: requests held back while the client is not reading are served later, not dropped as stale', async () => {
+    const server = new ModbusServer();
+    const port = (await server.listen({ type: 'rtu-tcp', host: '127.0.0.1', port: 0 })).port ?? 0;
+    const c = await RawClient.connect(port, rtu);
+    try {
+      // 20,000 requests for 5 MB of answers: the server pauses itself for longer than the 50 ms
+      // that makes a partial RTU frame stale, and must not mistake the frames it holds for one.
+      const n = 20_000;
+      // FC 23 requests are 15 bytes, so frames straddle the server's 64 KB reads.
+      const one = encodeRequestAdu(rtu, 1, 0, { fc: 23, readAddress: 0, readQuantity: 125, writeAddress: 0, values: [0] });
+      c.socket.pause();
+      c.write(Buffer.concat(Array.from({ length: n }, () => one)));
+      await sleep(300);
+      c.socket.resume();
+      const size = 5 + 250;
+      assert.ok(await c.waitFor(() => c.rawBytes.length >= n * size, 15_000), `answers: ${c.rawBytes.length / size}`);
+      assert.equal(server.counters().malformed, 0);
+    } finally {
+      c.close();
       await server.close();
     }
   });
@@ -161,7 +184,7 @@ describe('server under abuse (issue 13)', function () {
 
   it('6. fairness: a connection streaming requests yields to the others after its turn', async () => {
     let calls = 0;
-    const { server, port } = await start();
+    const { server, port } = await start({}, { framesPerTurn: 64 }); // a short turn keeps the bound robust under load
     // Unit 2's requests cost 100 µs each and get no answer, so nothing pushes back on the stream.
     server.addRoute({ unitIds: [2] }, () => {
       calls++;

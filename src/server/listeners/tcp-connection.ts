@@ -3,6 +3,13 @@ import type { Deframer, Framing } from '../../codec';
 import type { Answer, FrameSink, Link } from '../link';
 import { STALE_GAP_MS } from './rtu-timing';
 
+/**
+ * While a connection waits for its next turn it is still read, up to this many bytes buffered,
+ * and paused past them: pausing and resuming the socket at every turn would cost more than the
+ * turn, and the bytes a client may make the server hold stay bounded.
+ */
+const READ_AHEAD_BYTES = 64 * 1024;
+
 /** What one connection may cost the others: the listener's hardening settings, defaults filled in. */
 export interface ConnectionLimits {
   /** Frames served from one connection before it yields to the others (item 6 of issue 13). */
@@ -73,9 +80,18 @@ export class TcpConnection {
   /** Socket 'data': never throws. */
   onData(chunk: Buffer): void {
     if (this.closing) return;
+    if (this.yielding) {
+      // Read ahead while waiting for the next turn, within bounds.
+      this.deframer.push(chunk);
+      this.lastRx = performance.now();
+      this.updateReading();
+      return;
+    }
     const now = performance.now();
-    if (this.ordered && this.deframer.buffered > 0 && now - this.lastRx > STALE_GAP_MS) {
+    if (this.ordered && this.partialAt !== undefined && now - Math.max(this.lastRx, this.partialAt) > STALE_GAP_MS) {
       // RTU over TCP has no length field: a stale partial frame is dropped, as on a serial line.
+      // Silence counts from when the server was last ready for more: while this connection had
+      // paused itself (its answers unread, its turn over) the client could not send the rest.
       this.deframer.reset();
       this.partialAt = undefined;
       if (!this.inError) this.sink.onMalformed(new Error('partial RTU frame abandoned after silence'), this.link);
@@ -154,7 +170,7 @@ export class TcpConnection {
   private updateReading(): void {
     const socket = this.socket;
     if (socket.destroyed) return;
-    if (this.waitingDrain || this.yielding || this.closing) {
+    if (this.waitingDrain || this.closing || (this.yielding && this.deframer.buffered >= READ_AHEAD_BYTES)) {
       if (!socket.isPaused()) socket.pause();
     } else if (socket.isPaused()) {
       socket.resume();

@@ -13,7 +13,7 @@ export const TCP_DEFAULTS = {
   frameTimeout: 2000,
   stuckTimeout: 10_000,
   maxWriteBuffer: 64 * 1024,
-  framesPerTurn: 64,
+  framesPerTurn: 256,
 } as const;
 
 /** A positive integer setting, or its default. */
