@@ -7,7 +7,7 @@
  *   idle sockets filling a 32-connection listener, a slowloris, a flood of requests to a route that
  *   never answers, one connection streaming well-framed requests, bad headers after valid requests;
  * - a load of 100 connections x 10,000 requests (16 in flight on each).
- * A clean client polls all along; the worst wait it saw is printed per phase, with the server's
+ * A clean client in a process of its own polls all along; the worst wait it saw is printed per phase, with the server's
  * RSS. Every loop is bounded in count and time and stops by itself. Not part of `npm test`.
  *
  * Environment: UMODBUS_HARDEN_SEED (13), UMODBUS_HARDEN_FUZZ (1000000 frames),
@@ -31,7 +31,7 @@ const mib = (b: number): string => `${(b / 1048576).toFixed(0)} MiB`;
 
 // ---- The server under test (child process) ---------------------------------------------------
 
-interface Stats { rss: number; counters: ModbusServerCounters; routeCalls: number }
+interface Stats { rss: number; heap: number; counters: ModbusServerCounters; routeCalls: number }
 
 async function serve(): Promise<void> {
   const server = new ModbusServer({ routeTimeout: 60_000 });
@@ -44,8 +44,13 @@ async function serve(): Promise<void> {
   // The node's default connection limit, with the engine's default policy.
   const b = await server.listen({ type: 'tcp', host: HOST, port: 0, maxConnections: 32 });
   const send = (m: unknown): void => { process.send?.(m); };
-  process.on('message', (m: { cmd: string }) => {
-    if (m.cmd === 'stats') send({ rss: process.memoryUsage().rss, counters: server.counters(), routeCalls });
+  const gc = (globalThis as { gc?: () => void }).gc;
+  process.on('message', (m: { cmd: string; gc?: boolean }) => {
+    if (m.cmd === 'stats') {
+      if (m.gc) gc?.();
+      const mem = process.memoryUsage();
+      send({ rss: mem.rss, heap: mem.heapUsed, counters: server.counters(), routeCalls });
+    }
     else void server.close().then(() => process.exit(0));
   });
   send({ port: a.port, lockPort: b.port });
@@ -170,6 +175,55 @@ class CleanClient {
   }
 }
 
+/** The clean client in a process of its own, so the load the driver itself carries is not in its figures. */
+async function cleanProcess(port: number): Promise<void> {
+  const clean = new CleanClient(port);
+  clean.start();
+  process.on('message', (m: { cmd: string }) => {
+    if (m.cmd === 'take') process.send?.({ worst: clean.take(), timeouts: clean.timeouts });
+    else void clean.stop().then(() => process.exit(0));
+  });
+  process.send?.({ ready: true });
+}
+
+/** The parent's handle on the clean client's process. */
+class RemoteClean {
+  timeouts = 0;
+  private readonly child: ChildProcess;
+  private readonly replies: ((m: { worst: number; timeouts: number }) => void)[] = [];
+  readonly ready: Promise<void>;
+
+  constructor(port: number) {
+    this.child = fork(__filename, ['--clean', String(port)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let ready: () => void = () => undefined;
+    this.ready = new Promise((r) => { ready = r; });
+    this.child.on('message', (m: { ready?: boolean; worst: number; timeouts: number }) => {
+      if (m.ready) ready();
+      else this.replies.shift()?.(m);
+    });
+  }
+
+  /** The worst wait since the last call, ms. */
+  take(): Promise<number> {
+    return new Promise((resolve) => {
+      this.replies.push((m) => {
+        this.timeouts = m.timeouts;
+        resolve(m.worst);
+      });
+      this.child.send({ cmd: 'take' });
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.take();
+    this.child.send({ cmd: 'stop' });
+    await new Promise<void>((r) => {
+      const timer = setTimeout(() => { this.child.kill(); r(); }, 5000);
+      this.child.once('exit', () => { clearTimeout(timer); r(); });
+    });
+  }
+}
+
 /** mulberry32: a small seeded generator, so a fuzz run can be repeated exactly. */
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -267,7 +321,7 @@ async function main(): Promise<void> {
   out(`harden: ${new Date().toISOString()}  ${machineLine()}`);
   out(`${loadLine()}; seed ${seed}`);
 
-  const child: ChildProcess = fork(__filename, ['--serve'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(__filename, ['--serve'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc'] });
   const replies: ((m: unknown) => void)[] = [];
   let ready: (m: { port: number; lockPort: number }) => void = () => undefined;
   const started = new Promise<{ port: number; lockPort: number }>((r) => { ready = r; });
@@ -275,22 +329,22 @@ async function main(): Promise<void> {
     if (m.port !== undefined && m.lockPort !== undefined) ready({ port: m.port, lockPort: m.lockPort });
     else replies.shift()?.(m);
   });
-  const stats = (): Promise<Stats> => new Promise((r) => {
+  const stats = (gc = false): Promise<Stats> => new Promise((r) => {
     replies.push(r as (m: unknown) => void);
-    child.send({ cmd: 'stats' });
+    child.send({ cmd: 'stats', gc });
   });
   const { port, lockPort } = await started;
   const rows: Row[] = [];
-  const clean = new CleanClient(port);
-  clean.start();
+  const clean = new RemoteClean(port);
+  await clean.ready;
   await sleep(200);
   const first = await stats();
   out(`server up: rss ${mib(first.rss)}`);
 
   /** Run a phase, sampling the server's RSS every 200 ms for its peak. */
-  async function phase<T>(name: string, body: () => Promise<T>): Promise<{ value: T; before: number; peak: number; after: number; ms: number; clean: number }> {
+  async function phase<T>(name: string, body: () => Promise<T>): Promise<{ value: T; before: number; peak: number; after: number; heap: number; ms: number; clean: number }> {
     const before = (await stats()).rss;
-    clean.take();
+    await clean.take();
     let peak = before;
     let sampling = true;
     const sampler = (async (): Promise<void> => {
@@ -304,12 +358,15 @@ async function main(): Promise<void> {
     const ms = performance.now() - t0;
     sampling = false;
     await sampler;
+    const worst = await clean.take();
     const after = (await stats()).rss;
-    const r = { value, before, peak: Math.max(peak, after), after, ms, clean: clean.take() };
-    out(`${name}: ${(ms / 1000).toFixed(1)} s, rss ${mib(before)} -> ${mib(after)} (peak ${mib(r.peak)}), clean client worst ${r.clean.toFixed(1)} ms`);
+    const heap = (await stats(true)).heap;
+    const r = { value, before, peak: Math.max(peak, after), after, heap, ms, clean: worst };
+    out(`${name}: ${(ms / 1000).toFixed(1)} s, rss ${mib(before)} -> ${mib(after)} (peak ${mib(r.peak)}), heap after gc ${mib(heap)}, clean client worst ${r.clean.toFixed(1)} ms`);
     return r;
   }
-  const rssCell = (p: { before: number; peak: number; after: number }): string => `${mib(p.before)} -> ${mib(p.after)} (peak ${mib(p.peak)})`;
+  const rssCell = (p: { before: number; peak: number; after: number; heap: number }): string =>
+    `${mib(p.before)} -> ${mib(p.after)} (peak ${mib(p.peak)}; heap ${mib(p.heap)})`;
 
   // 1. Fuzz.
   {
@@ -465,7 +522,7 @@ async function main(): Promise<void> {
   });
 
   out('');
-  const head = ['phase', 'sent', 'answers', 'violations', 'server rss before -> after (peak)', 'clean worst ms', 'notes'];
+  const head = ['phase', 'sent', 'answers', 'violations', 'server rss before -> after (peak; heap after gc)', 'clean worst ms', 'notes'];
   const cells = rows.map((r) => [r.phase, r.sent, r.answers, String(r.violations), r.rss, r.clean, r.note]);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]): string => c.map((x, i) => (i === c.length - 1 ? x : x.padEnd(widths[i]))).join('  ');
@@ -481,7 +538,13 @@ async function main(): Promise<void> {
   if (total > 0 || clean.timeouts > 0) process.exitCode = 1;
 }
 
-if (process.argv.includes('--serve')) {
+const cleanAt = process.argv.indexOf('--clean');
+if (cleanAt > 0) {
+  cleanProcess(Number(process.argv[cleanAt + 1])).catch((err: unknown) => {
+    process.stderr.write(`harden clean client failed: ${String(err)}\n`);
+    process.exit(1);
+  });
+} else if (process.argv.includes('--serve')) {
   serve().catch((err: unknown) => {
     process.stderr.write(`harden server failed: ${String(err)}\n`);
     process.exit(1);
