@@ -64,7 +64,7 @@ export interface TcpListenSettings {
    * Also how long a connection closing after a bad header may take to flush its answers.
    */
   stuckTimeout?: number;
-  /** Bytes of answers waiting to be sent past which a connection is dropped at once (default 65536). */
+  /** Bytes of answers waiting to be sent past which a connection is dropped at once (default 131072). */
   maxWriteBuffer?: number;
   /**
    * Frames served from one connection before the others get their turn (default 256): a client

@@ -10,10 +10,18 @@ import { STALE_GAP_MS } from './rtu-timing';
  */
 const READ_AHEAD_BYTES = 64 * 1024;
 
+/**
+ * Corked answers are flushed once they reach this many bytes, and write()'s verdict is taken
+ * then: while corked, write() returns false for the answers' own batch, not for a slow reader.
+ */
+const CORK_FLUSH_BYTES = 64 * 1024;
+
 /** What one connection may cost the others: the listener's hardening settings, defaults filled in. */
 export interface ConnectionLimits {
   /** Frames served from one connection before it yields to the others (item 6 of issue 13). */
   readonly framesPerTurn: number;
+  /** Whether there are others to yield to: a connection alone on its listener never yields. */
+  readonly crowded: () => boolean;
   /** Bytes of answers waiting to be sent past which the connection is dropped at once. */
   readonly maxWriteBuffer: number;
   /** ms a connection may stay unable to take its answers (or to finish closing) before it is dropped. */
@@ -58,6 +66,8 @@ export class TcpConnection {
   private ended = false;
   /** When the partial frame now buffered began (at the latest), or undefined when none is. */
   private partialAt: number | undefined;
+  /** Answers are being gathered into one write (several frames in one chunk). */
+  private corked = false;
   private frameTimer: NodeJS.Timeout | undefined;
   private stuckTimer: NodeJS.Timeout | undefined;
   private readonly onDrain = (): void => this.drained();
@@ -115,11 +125,10 @@ export class TcpConnection {
     if (this.waitingDrain || this.yielding || this.closing || socket.destroyed) return;
     // Answers found in one chunk go out in one write; a chunk with one request (the usual case)
     // skips cork/uncork, which would route that single answer through the writable's buffer.
-    let corked = false;
     let served = 0;
     try {
       for (;;) {
-        if (served === this.limits.framesPerTurn && this.deframer.buffered > 0) {
+        if (served >= this.limits.framesPerTurn && this.deframer.buffered > 0 && this.limits.crowded()) {
           this.yieldTurn();
           break;
         }
@@ -138,21 +147,29 @@ export class TcpConnection {
         served++;
         this.lastActivity = now;
         this.partialAt = undefined;
-        if (!corked && this.deframer.buffered > 0) {
+        if (!this.corked && this.deframer.buffered > 0) {
           socket.cork();
-          corked = true;
+          this.corked = true;
         }
         this.dispatch(this.sink.handleFrame(r.frame, this.link));
-        if (this.waitingDrain || this.closing) break;
+        if (this.corked && socket.writableLength >= CORK_FLUSH_BYTES) this.uncork();
+        if (this.waitingDrain || this.closing || socket.destroyed) break;
       }
     } catch (err) {
       this.sink.onMalformed(err, this.link);
       socket.destroy();
     } finally {
-      if (corked) socket.uncork();
+      if (this.corked) this.uncork();
     }
     if (this.closing) this.endWhenAnswered();
     else this.watchPartial(now);
+  }
+
+  /** Send the corked answers; a socket that then still needs to drain is backpressure. */
+  private uncork(): void {
+    this.corked = false;
+    this.socket.uncork();
+    if (this.socket.writableNeedDrain) this.backpressure();
   }
 
   /** Let the other connections be read before this one goes on. */
@@ -243,7 +260,7 @@ export class TcpConnection {
   private send(adu: Buffer): void {
     const socket = this.socket;
     if (socket.destroyed || !socket.writable) return;
-    if (!socket.write(adu)) this.backpressure();
+    if (!socket.write(adu) && !this.corked) this.backpressure();
   }
 
   /**

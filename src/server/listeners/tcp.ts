@@ -12,7 +12,7 @@ export const TCP_DEFAULTS = {
   connectionPolicy: 'close-oldest-idle',
   frameTimeout: 2000,
   stuckTimeout: 10_000,
-  maxWriteBuffer: 64 * 1024,
+  maxWriteBuffer: 128 * 1024,
   framesPerTurn: 256,
 } as const;
 
@@ -38,6 +38,7 @@ export class TcpListener implements ServerListener {
   constructor(private readonly sink: FrameSink, private readonly options: TcpOptions) {
     this.limits = {
       framesPerTurn: Math.floor(positive(options.framesPerTurn, TCP_DEFAULTS.framesPerTurn)),
+      crowded: () => this.connections.size > 1,
       maxWriteBuffer: positive(options.maxWriteBuffer, TCP_DEFAULTS.maxWriteBuffer),
       stuckTimeout: positive(options.stuckTimeout, TCP_DEFAULTS.stuckTimeout),
       frameTimeout: positive(options.frameTimeout, TCP_DEFAULTS.frameTimeout),
