@@ -38,8 +38,8 @@ export interface ConnectionLimits {
  * One client must not hurt the others, so reading stops (`pause()`) while:
  * - its answers wait to be sent (`write()` returned false): reading goes on at 'drain', and a
  *   connection that stays stuck for `stuckTimeout` is dropped;
- * - it has had its turn: after `framesPerTurn` frames the rest waits for a `setImmediate`, so
- *   other connections are read in between;
+ * - it has had its turn and has READ_AHEAD_BYTES waiting: after `framesPerTurn` frames (when other
+ *   connections are open) the rest waits for a `setImmediate`, so the others are served in between;
  * - it is closing after a bad MBAP header: what came before is answered, then the socket ends.
  * A partial frame that does not complete within `frameTimeout` closes the connection.
  */
