@@ -1,6 +1,6 @@
 /** The Modbus server engine: routes, memory map, diagnostics and TCP / RTU listeners. */
 export * from './types';
-export { ModbusServer, type ModbusServerCounters } from './server';
+export { ModbusServer, DEFAULT_MAX_PENDING_ROUTES, DEFAULT_MAX_PENDING_ROUTES_PER_CONNECTION, type ModbusServerCounters } from './server';
 export { ServerMemory, UnitMemory, Table, TABLE_NAMES, ANY_UNIT, type TableName } from './memory';
 export { DeviceIdentity, DEFAULT_IDENTITY } from './identity';
 export { CommDiagnostics } from './diagnostics';

@@ -32,6 +32,8 @@ export interface FrameSink {
   onConnectionOpened(): void;
   onConnectionClosed(): void;
   onConnectionRefused(): void;
+  /** A connection closed for abuse: answers left unread ('stuck'), a partial frame never finished. */
+  onConnectionDropped(reason: 'stuck' | 'frame-timeout'): void;
 }
 
 /** A bound listener; `close()` releases its port or line at once. */

@@ -21,6 +21,7 @@ import type {
 
 /** A route call still waiting for its handler. */
 interface PendingRoute {
+  link: Link;
   timer: NodeJS.Timeout;
   context: RouteContext;
   settle: (a: Answer) => void;
@@ -46,10 +47,20 @@ class RouteContext {
   }
 }
 
-/** Counters beyond the contract's: replies a route got wrong. */
+/** Counters beyond the contract's: replies a route got wrong, and what abuse cost its clients. */
 export interface ModbusServerCounters extends ServerCounters {
   badReplies: number;
+  /** Requests a route claimed that were answered 06 (or, broadcast, dropped): too many route calls pending. */
+  busyReplies: number;
+  /** Connections dropped because they left their answers unread (stuck past `stuckTimeout` or `maxWriteBuffer`). */
+  stuckConnections: number;
+  /** Connections closed because a partial frame did not complete within `frameTimeout`. */
+  frameTimeouts: number;
 }
+
+/** Route calls pending at once, per connection and per server, unless the options say otherwise. */
+export const DEFAULT_MAX_PENDING_ROUTES_PER_CONNECTION = 32;
+export const DEFAULT_MAX_PENDING_ROUTES = 256;
 
 function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
@@ -89,10 +100,14 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
   private readonly routes = new RouteTable();
   private readonly listeners_: ServerListener[] = [];
   private readonly pending = new Set<PendingRoute>();
+  /** Pending route calls per link (connection or serial line); a link with none has no entry. */
+  private readonly pendingPerLink = new Map<Link, number>();
+  private readonly maxPendingPerLink: number;
+  private readonly maxPending: number;
   private closed = false;
   private readonly counts: ModbusServerCounters = {
     requests: 0, responses: 0, exceptions: 0, malformed: 0, routeTimeouts: 0, routeErrors: 0, lateReplies: 0,
-    connections: 0, refusedConnections: 0, badReplies: 0,
+    connections: 0, refusedConnections: 0, badReplies: 0, busyReplies: 0, stuckConnections: 0, frameTimeouts: 0,
   };
 
   constructor(options: ServerOptions = {}) {
@@ -105,6 +120,9 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     this.routeTimeout = options.routeTimeout ?? 1000;
     this.timeoutReply = options.timeoutReply ?? 4;
     this.fc8 = options.fc8 ?? true;
+    const cap = (v: number | undefined, d: number): number => (v !== undefined && v > 0 ? v : d);
+    this.maxPendingPerLink = cap(options.maxPendingRoutesPerConnection, DEFAULT_MAX_PENDING_ROUTES_PER_CONNECTION);
+    this.maxPending = cap(options.maxPendingRoutes, DEFAULT_MAX_PENDING_ROUTES);
   }
 
   /**
@@ -147,6 +165,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
       p.settle(null);
     }
     this.pending.clear();
+    this.pendingPerLink.clear();
     const ls = this.listeners_.splice(0);
     await Promise.all(ls.map((l) => l.close()));
   }
@@ -205,6 +224,11 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
 
   onConnectionRefused(): void {
     this.counts.refusedConnections++;
+  }
+
+  onConnectionDropped(reason: 'stuck' | 'frame-timeout'): void {
+    if (reason === 'stuck') this.counts.stuckConnections++;
+    else this.counts.frameTimeouts++;
   }
 
   // ---- The request path ---------------------------------------------------------------------
@@ -288,6 +312,12 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
   }
 
   private runRoute(route: Route, frame: Frame, link: Link, req: ModbusRequest, broadcast: boolean): Answer | Promise<Answer> {
+    // A flood of requests to a route that is slow (or never answers) must not pile up calls, each
+    // a msg in flight in Node-RED: past the caps the client hears 06 SERVER DEVICE BUSY at once.
+    if (this.pending.size >= this.maxPending || (this.pendingPerLink.get(link) ?? 0) >= this.maxPendingPerLink) {
+      this.counts.busyReplies++;
+      return this.answer(link, frame, req.fc, broadcast ? null : ExceptionCode.ServerDeviceBusy);
+    }
     const context = new RouteContext();
     const ind = buildIndication(String(++indicationSeq), frame.unitId, frame.transactionId, req, link.remote);
     const unitId = frame.unitId;
@@ -305,11 +335,12 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     return new Promise<Answer>((resolve) => {
       let done = false;
       const pending: PendingRoute = {
+        link,
         context,
         timer: setTimeout(() => {
           if (done) return;
           done = true;
-          this.pending.delete(pending);
+          this.unpend(pending);
           this.counts.routeTimeouts++;
           context.abort();
           const code = this.timeoutReply === 'silent' || broadcast ? null : this.timeoutReply;
@@ -322,6 +353,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
         },
       };
       this.pending.add(pending);
+      this.pendingPerLink.set(link, (this.pendingPerLink.get(link) ?? 0) + 1);
       const finish = (ok: boolean, value: unknown): void => {
         if (done) {
           this.counts.lateReplies++;
@@ -329,7 +361,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
         }
         done = true;
         clearTimeout(pending.timer);
-        this.pending.delete(pending);
+        this.unpend(pending);
         if (ok) {
           resolve(this.fromReply(link, unitId, tid, req, value, broadcast));
         } else {
@@ -340,6 +372,13 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
       };
       promise.then((v) => finish(true, v), (e: unknown) => finish(false, e));
     });
+  }
+
+  private unpend(p: PendingRoute): void {
+    if (!this.pending.delete(p)) return;
+    const n = (this.pendingPerLink.get(p.link) ?? 1) - 1;
+    if (n > 0) this.pendingPerLink.set(p.link, n);
+    else this.pendingPerLink.delete(p.link);
   }
 
   private fromReply(link: Link, unitId: number, tid: number, req: ModbusRequest, reply: unknown, broadcast: boolean): Answer {

@@ -35,9 +35,47 @@ export interface MemoryMapConfig {
   identity?: IdentityConfig;
 }
 
+/**
+ * A TCP listener (Modbus TCP or RTU over TCP). Every limit has a default that keeps one client
+ * from hurting the others on a small device (issue 13, "the server under abuse").
+ */
+export interface TcpListenSettings {
+  host: string;
+  port: number;
+  /** Connections at once (default 256). */
+  maxConnections?: number;
+  /**
+   * What a connection past `maxConnections` does (default 'close-oldest-idle'): close the
+   * connection whose last complete request is oldest and has nothing in flight to make room for
+   * it (TCP implementation guide, 4.2.2), or 'refuse' it. With 'refuse', a handful of idle
+   * sockets can lock every other client out.
+   */
+  connectionPolicy?: 'refuse' | 'close-oldest-idle';
+  /** Close a connection quiet this long, ms (default: never; a route still working keeps it). */
+  idleTimeout?: number;
+  /**
+   * A partial frame has this long to complete, ms, or the connection is closed (default 2000).
+   * Bytes trickling in reset an idle timeout; this catches a client that never finishes a frame.
+   */
+  frameTimeout?: number;
+  /**
+   * A client that does not take its answers stops being read once they fill the socket's buffer
+   * (`write()` returned false); still stuck after this long, ms, it is dropped (default 10000).
+   * Also how long a connection closing after a bad header may take to flush its answers.
+   */
+  stuckTimeout?: number;
+  /** Bytes of answers waiting to be sent past which a connection is dropped at once (default 131072). */
+  maxWriteBuffer?: number;
+  /**
+   * Frames served from one connection before the others get their turn (default 256): a client
+   * streaming requests cannot keep the rest waiting.
+   */
+  framesPerTurn?: number;
+}
+
 export type ServerListenOptions =
-  | { type: 'tcp'; host: string; port: number; maxConnections?: number; connectionPolicy?: 'refuse' | 'close-oldest-idle'; idleTimeout?: number }
-  | { type: 'rtu-tcp'; host: string; port: number; maxConnections?: number; connectionPolicy?: 'refuse' | 'close-oldest-idle'; idleTimeout?: number }
+  | ({ type: 'tcp' } & TcpListenSettings)
+  | ({ type: 'rtu-tcp' } & TcpListenSettings)
   | ({ type: 'rtu' } & SerialSettings);
 
 export interface ServerOptions {
@@ -59,6 +97,15 @@ export interface ServerOptions {
    * that line only; over TCP the sub-functions that change state (01, 03, 04, 0A, 14) get 01.
    */
   fc8?: boolean;
+  /**
+   * Route calls one connection (or serial line) may have waiting for their handler (default 32).
+   * Past it, a request a route claims is answered at once with exception 06 SERVER DEVICE BUSY
+   * (a broadcast is dropped) and the route is not called: the client is told to try again later,
+   * the connection is still read, and requests the memory map serves still get their answers.
+   */
+  maxPendingRoutesPerConnection?: number;
+  /** The same over the whole server, every connection and line together (default 256). */
+  maxPendingRoutes?: number;
 }
 
 /** Where a request came from: a TCP peer or a serial line. */

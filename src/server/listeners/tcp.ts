@@ -2,21 +2,49 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { mbap, rtu } from '../../codec';
 import type { FrameSink, ServerListener } from '../link';
 import type { ServerListenOptions } from '../types';
-import { TcpConnection } from './tcp-connection';
+import { TcpConnection, type ConnectionLimits } from './tcp-connection';
 
 type TcpOptions = Extract<ServerListenOptions, { type: 'tcp' | 'rtu-tcp' }>;
 
+/** The engine's defaults for a TCP listener: safe for a small device beside a PLC (see TcpListenSettings). */
+export const TCP_DEFAULTS = {
+  maxConnections: 256,
+  connectionPolicy: 'close-oldest-idle',
+  frameTimeout: 2000,
+  stuckTimeout: 10_000,
+  maxWriteBuffer: 128 * 1024,
+  framesPerTurn: 256,
+} as const;
+
+/** A positive integer setting, or its default. */
+function positive(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
 /**
  * A TCP listener for Modbus TCP (MBAP) or RTU over TCP. Many clients at once, up to
- * `maxConnections`: past it, 'refuse' drops the newcomer and 'close-oldest-idle' closes the
- * connection idle longest to make room (TCP implementation guide, section 4.2.2).
+ * `maxConnections` (default 256): past it, 'close-oldest-idle' (the default) closes the
+ * connection idle longest to make room (TCP implementation guide, section 4.2.2) and 'refuse'
+ * drops the newcomer. Each connection's limits are in TcpConnection.
  */
 export class TcpListener implements ServerListener {
   address: { host?: string; port?: number } = {};
   private readonly server: Server;
   private readonly connections = new Set<TcpConnection>();
+  private readonly limits: ConnectionLimits;
+  private readonly maxConnections: number;
+  private readonly policy: 'refuse' | 'close-oldest-idle';
 
   constructor(private readonly sink: FrameSink, private readonly options: TcpOptions) {
+    this.limits = {
+      framesPerTurn: Math.floor(positive(options.framesPerTurn, TCP_DEFAULTS.framesPerTurn)),
+      crowded: () => this.connections.size > 1,
+      maxWriteBuffer: positive(options.maxWriteBuffer, TCP_DEFAULTS.maxWriteBuffer),
+      stuckTimeout: positive(options.stuckTimeout, TCP_DEFAULTS.stuckTimeout),
+      frameTimeout: positive(options.frameTimeout, TCP_DEFAULTS.frameTimeout),
+    };
+    this.maxConnections = positive(options.maxConnections, TCP_DEFAULTS.maxConnections);
+    this.policy = options.connectionPolicy ?? TCP_DEFAULTS.connectionPolicy;
     this.server = createServer({ noDelay: true }, (socket) => this.onConnection(socket));
     // A listening error after start (rare) must not crash the process: it is reported.
     this.server.on('error', (err: Error) => {
@@ -51,19 +79,19 @@ export class TcpListener implements ServerListener {
 
   private onConnection(socket: Socket): void {
     socket.on('error', () => undefined); // resets are routine; 'close' follows
-    const max = this.options.maxConnections;
-    if (max !== undefined && max > 0 && this.connections.size >= max && !this.makeRoom()) {
+    if (this.connections.size >= this.maxConnections && !this.makeRoom()) {
       this.sink.onConnectionRefused();
       socket.destroy();
       return;
     }
     const framing = this.options.type === 'rtu-tcp' ? rtu : mbap;
-    const conn = new TcpConnection(socket, framing, this.sink);
+    const conn = new TcpConnection(socket, framing, this.sink, this.limits);
     this.connections.add(conn);
     this.sink.onConnectionOpened();
     socket.on('data', (chunk: Buffer) => conn.onData(chunk));
     socket.once('close', () => {
       this.connections.delete(conn);
+      conn.dispose();
       this.sink.onConnectionClosed();
     });
     const idle = this.options.idleTimeout;
@@ -75,9 +103,12 @@ export class TcpListener implements ServerListener {
     }
   }
 
-  /** 'close-oldest-idle': close the connection quiet longest with nothing in flight. */
+  /**
+   * 'close-oldest-idle': close the connection whose last complete request is oldest, with nothing
+   * in flight. Bytes that never make a frame (a slowloris) do not count as activity.
+   */
   private makeRoom(): boolean {
-    if (this.options.connectionPolicy !== 'close-oldest-idle') return false;
+    if (this.policy !== 'close-oldest-idle') return false;
     let oldest: TcpConnection | undefined;
     for (const c of this.connections) {
       if (c.inFlight === 0 && (!oldest || c.lastActivity < oldest.lastActivity)) oldest = c;
