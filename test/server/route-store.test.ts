@@ -66,9 +66,11 @@ describe('server routes that store writes', () => {
   });
 
   it('a write answered with an exception, silence, an error or too late is not stored', async () => {
+    // A server with a short route timeout in place of the one beforeEach made (closed first).
+    client.close();
+    await server.close();
     server = new ModbusServer({ memoryMap: { holdingRegisters: { start: 0, size: 10 } }, routeTimeout: 50 });
     const a = await server.listen({ type: 'tcp', host: '127.0.0.1', port: 0 });
-    client.close();
     client = await RawClient.connect(a.port ?? 0);
     server.on('write', (e) => writes.push(e));
     server.on('error', () => undefined);
