@@ -11,7 +11,7 @@ import { linkUser, refuseInput, reportNoConfig } from './common/flow-node';
 import { serverLinks } from './common/links';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './common/red-types';
 import { routeFilterFrom } from './common/route-filter';
-import { indicationPayload, replyFromPayload, type RouteCodec, type RouteCorrelation } from './common/route-mapping';
+import { indicationPayload, memoryOperation, replyFromPayload, runMemoryOperation, type RouteCodec, type RouteCorrelation } from './common/route-mapping';
 import { failedServers, type PendingRequest } from './common/server-link';
 import { byteOrderSetting, dataTypeSetting } from './common/settings';
 import { statusKey } from './common/status';
@@ -25,6 +25,7 @@ interface RouteDef extends NodeDef {
   addressEnd?: unknown;
   dataType?: unknown;
   byteOrder?: unknown;
+  storeWrites?: unknown;
 }
 
 /** A route timeout as an Error a Catch node can tell apart. */
@@ -64,6 +65,8 @@ export = function register(RED: NodeAPI): void {
     }
     link.register(user);
 
+    // Writes the flow acknowledges go into the memory map too, so clients read back what they wrote.
+    const storeWrites = def.storeWrites === true || def.storeWrites === 'true';
     const removeRoute = link.addRoute(filter, (indication: ServerIndication) => {
       const correlation: RouteCorrelation = {
         server: serverId, id: indication.id, route: node.id, unitId: indication.unitId, fc: indication.fc,
@@ -75,12 +78,31 @@ export = function register(RED: NodeAPI): void {
         const err = new RouteTimeoutError(`no reply from the flow within ${link.options.replyTimeout} ms for request ${indication.id}`);
         funnel.fail(err, (e) => { if (e) node.error(e, msg); });
       });
-      node.send(msg);
+      node.send([msg, null]);
       return reply;
-    });
+    }, { storeWrites });
 
-    node.on('input', (msg, _send, done) => {
+    node.on('input', (msg, send, done) => {
       const m = msg.modbus;
+      // Two input shapes: msg.memory sets or reads the memory map (result on output 2); a msg
+      // with msg.modbus.id is a reply. A msg with both is refused rather than guessed at.
+      if (msg.memory !== undefined) {
+        if (isPlainObject(m) && m.id !== undefined) {
+          funnel.fail(new BadMessageError('a msg is a reply (msg.modbus.id) or a memory-map operation (msg.memory), not both; delete one'), done);
+          return;
+        }
+        try {
+          const memory = link.memory;
+          if (!memory) throw new BadMessageError('the server has no memory map (it is not running)');
+          msg.payload = runMemoryOperation(memory, memoryOperation(msg.memory, codec));
+        } catch (err) {
+          funnel.fail(err, done);
+          return;
+        }
+        send([null, msg]);
+        done();
+        return;
+      }
       if (!isPlainObject(m) || typeof m.id !== 'string') {
         funnel.fail(new BadMessageError('a reply needs msg.modbus from a umodbus-server-route msg'), done);
         return;

@@ -78,3 +78,38 @@ export function executeOnMemory(mem: UnitMemory | undefined, req: ModbusRequest,
       return ExceptionCode.IllegalFunction;
   }
 }
+
+/** Function codes that write the memory map: what a route with `storeWrites` stores. */
+export const STORED_WRITE_FUNCTION_CODES: ReadonlySet<number> = new Set([0x05, 0x06, 0x0f, 0x10, 0x16, 0x17]);
+
+/**
+ * Apply the write part of a request a route acknowledged to a unit's memory (FC 23: its write
+ * range only; the route answered the read). Returns undefined when stored or when the request
+ * writes nothing, else exception 02 (an address outside its table), having written nothing.
+ */
+export function storeWrite(mem: UnitMemory | undefined, req: ModbusRequest, onWrite: WriteSink): number | undefined {
+  let table: 'coils' | 'holdingRegisters';
+  let address: number;
+  let values: number[] | boolean[];
+  switch (req.fc) {
+    case 0x05: table = 'coils'; address = req.address; values = [req.value]; break;
+    case 0x0f: table = 'coils'; address = req.address; values = req.values; break;
+    case 0x06: table = 'holdingRegisters'; address = req.address; values = [req.value]; break;
+    case 0x10: table = 'holdingRegisters'; address = req.address; values = req.values; break;
+    case 0x17: table = 'holdingRegisters'; address = req.writeAddress; values = req.values; break;
+    case 0x16: {
+      const t = mem?.holdingRegisters;
+      if (!t?.contains(req.address, 1)) return ADDRESS;
+      const current = t.readWords(req.address, 1)[0];
+      table = 'holdingRegisters'; address = req.address;
+      values = [((current & req.andMask) | (req.orMask & ~req.andMask)) & 0xffff];
+      break;
+    }
+    default: return undefined;
+  }
+  const t = mem?.[table];
+  if (!t?.contains(address, values.length)) return ADDRESS;
+  t.write(address, values);
+  onWrite(table, address, values);
+  return undefined;
+}

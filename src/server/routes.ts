@@ -1,5 +1,5 @@
 import type { ModbusRequest } from '../codec';
-import type { RouteFilter, RouteHandler } from './types';
+import type { RouteFilter, RouteHandler, RouteOptions } from './types';
 
 /** Function codes a route without a `functionCodes` filter claims: the data-access ones. */
 const DATA_FUNCTION_CODES: ReadonlySet<number> = new Set([0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0f, 0x10, 0x14, 0x15, 0x16, 0x17, 0x18]);
@@ -16,6 +16,8 @@ export interface Route {
   readonly fcs: ReadonlySet<number> | undefined;
   readonly range: { start: number; end: number } | undefined;
   readonly handler: RouteHandler;
+  /** Acknowledged writes go into the memory map too (RouteOptions.storeWrites). */
+  readonly storeWrites: boolean;
 }
 
 /** The address ranges a request touches; FC 23 touches two, requests without addresses none. */
@@ -41,7 +43,7 @@ export class RouteTable {
     return this.routes.length;
   }
 
-  add(filter: RouteFilter, handler: RouteHandler): () => void {
+  add(filter: RouteFilter, handler: RouteHandler, options: RouteOptions = {}): () => void {
     const range = filter.addressRange;
     if (range && !(Number.isInteger(range.start) && Number.isInteger(range.end) && range.start <= range.end)) {
       throw new RangeError(`route address range ${range.start}..${range.end} is not an inclusive integer range`);
@@ -54,6 +56,7 @@ export class RouteTable {
       fcs: filter.functionCodes ? new Set(filter.functionCodes) : undefined,
       range: range ? { start: range.start, end: range.end } : undefined,
       handler,
+      storeWrites: options.storeWrites === true,
     };
     // Copy on write, so a route removed while requests are matching does not disturb them.
     this.routes = [...this.routes, route];

@@ -10,11 +10,11 @@ import type { Answer, FrameSink, Link, ServerListener } from './link';
 import { TcpListener } from './listeners/tcp';
 import { SerialListener } from './listeners/serial';
 import { ServerMemory, type UnitMemory } from './memory';
-import { MEMORY_FUNCTION_CODES, executeOnMemory } from './memory-handler';
+import { MEMORY_FUNCTION_CODES, executeOnMemory, storeWrite } from './memory-handler';
 import { BadReplyError, resolveReply, type ReplyOutcome } from './route-reply';
 import { RouteTable, type Route } from './routes';
 import type {
-  MemoryWriteEvent, ModbusServerApi, RouteFilter, RouteHandler, RouteReply, ServerCounters, ServerListenOptions, ServerOptions,
+  MemoryWriteEvent, ModbusServerApi, RouteFilter, RouteHandler, RouteOptions, RouteReply, ServerCounters, ServerListenOptions, ServerOptions,
   ServerLineEvent,
   ServerRequestEvent,
 } from './types';
@@ -152,8 +152,8 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     return listener.address;
   }
 
-  addRoute(filter: RouteFilter, handler: RouteHandler): () => void {
-    return this.routes.add(filter, handler);
+  addRoute(filter: RouteFilter, handler: RouteHandler, options?: RouteOptions): () => void {
+    return this.routes.add(filter, handler, options);
   }
 
   /** Close every listener (destroying open connections) and drop every pending route call. */
@@ -330,7 +330,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
       this.report(err);
       return this.answer(link, frame, req.fc, broadcast ? null : ExceptionCode.ServerDeviceFailure);
     }
-    if (!isPromiseLike(result)) return this.fromReply(link, unitId, tid, req, result, broadcast);
+    if (!isPromiseLike(result)) return this.fromReply(link, unitId, tid, req, result, broadcast, route.storeWrites);
     const promise = result;
     return new Promise<Answer>((resolve) => {
       let done = false;
@@ -363,7 +363,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
         clearTimeout(pending.timer);
         this.unpend(pending);
         if (ok) {
-          resolve(this.fromReply(link, unitId, tid, req, value, broadcast));
+          resolve(this.fromReply(link, unitId, tid, req, value, broadcast, route.storeWrites));
         } else {
           this.counts.routeErrors++;
           this.report(value);
@@ -381,7 +381,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     else this.pendingPerLink.delete(p.link);
   }
 
-  private fromReply(link: Link, unitId: number, tid: number, req: ModbusRequest, reply: unknown, broadcast: boolean): Answer {
+  private fromReply(link: Link, unitId: number, tid: number, req: ModbusRequest, reply: unknown, broadcast: boolean, store = false): Answer {
     let outcome: ReplyOutcome;
     try {
       outcome = resolveReply(req, reply);
@@ -392,7 +392,17 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
       this.report(err);
       outcome = ExceptionCode.ServerDeviceFailure;
     }
+    // A write the route acknowledged (a normal response, not an exception or silence) is stored.
+    if (store && outcome !== null && typeof outcome === 'object') outcome = this.store(unitId, req, link, broadcast) ?? outcome;
     return this.answerTo(link, unitId, tid, req.fc, broadcast ? null : outcome);
+  }
+
+  /** Store an acknowledged write in the memory map, as serve() would have; 02 when the map lacks the addresses. */
+  private store(unitId: number, req: ModbusRequest, link: Link, broadcast: boolean): number | undefined {
+    const targets = broadcast ? this.memory.broadcastTargets((id) => this.answers(id)) : [this.memory.forUnit(unitId)];
+    let code: number | undefined;
+    for (const mem of targets) code = storeWrite(mem, req, (table, address, values) => this.emitWrite({ unitId, table, address, values, remote: link.remote })) ?? code;
+    return code;
   }
 
   private answer(link: Link, frame: Frame, fc: number, outcome: ReplyOutcome): Answer {

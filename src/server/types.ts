@@ -4,6 +4,7 @@
  */
 import type { ModbusRequest, ModbusResponse, UnknownRequest } from '../codec';
 import type { SerialSettings } from '../client/types';
+import type { ServerMemory } from './memory';
 
 /** One table of the memory map, as in the map file: `start` address and initial `values`. `size` defaults to values.length. */
 export interface MapSection { start?: number; size?: number; values?: number[] }
@@ -144,6 +145,17 @@ export interface RouteFilter {
   addressRange?: { start: number; end: number };
 }
 
+/** How a route treats what it answers, beside its filter. */
+export interface RouteOptions {
+  /**
+   * Store writes (FC 5, 6, 15, 16, 22, 23) in the memory map once the handler acknowledges them,
+   * before the response goes out, with a 'write' event as for a write the map served itself. A
+   * write answered with an exception, 'silent', an error or a timeout is not stored; a write the
+   * map has no addresses for is answered with exception 02.
+   */
+  storeWrites?: boolean;
+}
+
 /** The handler's context: `signal` aborts when the route timeout fires (the reply is then dropped). */
 export type RouteHandler = (indication: ServerIndication, context: { signal: AbortSignal }) => Promise<RouteReply> | RouteReply;
 
@@ -205,7 +217,9 @@ export interface ModbusServerApi {
   /** Start a listener; resolves with the bound address (port 0 picks a free one). */
   listen(options: ServerListenOptions): Promise<{ host?: string; port?: number; path?: string }>;
   /** Routes are tried in the order added; returns a function that removes the route. */
-  addRoute(filter: RouteFilter, handler: RouteHandler): () => void;
+  addRoute(filter: RouteFilter, handler: RouteHandler, options?: RouteOptions): () => void;
+  /** The memory map, for flows that set and read it (a scripted test engine may have none). */
+  readonly memory?: ServerMemory;
   /** Closes every listener and connection; resolves when the port or serial line is released. */
   close(): Promise<void>;
   counters(): ServerCounters;

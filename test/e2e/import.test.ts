@@ -4,10 +4,11 @@
  * Import > Examples, listed under the package's name, side by side in one workspace.
  */
 import { strict as assert } from 'node:assert';
+import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { ARTIFACTS } from './browser';
 import { confirmImportToNewFlow, keepFailure, openEditor, openImport, type EditorSession } from './editor-page';
-import { freePort } from './node-red-process';
+import { REPO, freePort } from './node-red-process';
 
 interface FlowNode { id: string; type: string; z?: string; port?: number; client?: string }
 
@@ -81,10 +82,10 @@ describe('editor import in a real browser', function () {
     await pkg.click();
     const examples = tree.locator('.red-ui-treeList-label', { hasText: /^\s*0\d / });
     await examples.first().waitFor({ state: 'visible', timeout: 10000 });
-    assert.deepEqual((await examples.allInnerTexts()).map((t) => t.trim()), [
-      '01 Read holding registers as float32', '02 Write coils', '03 Server answered from the flow', '04 Memory-map simulator', '05 Several RTU unit ids on one serial port',
-      '06 Switch the link at runtime',
-    ]);
+    // Every file in examples/, by its name (this picks up examples added later).
+    const files = readdirSync(path.join(REPO, 'examples')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
+    assert.ok(files.includes('07 Mirror a PLC memory map'));
+    assert.deepEqual((await examples.allInnerTexts()).map((t) => t.trim()).sort(), files);
     await examples.filter({ hasText: '03 Server answered from the flow' }).click();
     await page.screenshot({ path: path.join(ARTIFACTS, 'import-examples.png') });
     await confirmImportToNewFlow(page);
@@ -114,6 +115,7 @@ describe('editor import in a real browser', function () {
       ['01 Read holding registers as float32', 'ex01-r1', 'ex01-client'], ['02 Write coils', 'ex02-w1', 'ex02-client'],
       ['04 Memory-map simulator', 'ex04-r3', 'ex04-client'], ['05 Several RTU unit ids on one serial port', 'ex05-r2', 'ex05-client'],
       ['06 Switch the link at runtime', 'ex06-switch-r1', 'ex06-switch-client'],
+      ['07 Mirror a PLC memory map', 'ex07-r1', 'ex07-client'],
     ];
     for (const [i, [title, flowNode, client]] of cases.entries()) {
       await openImport(page, 'examples');

@@ -1,6 +1,6 @@
 /**
  * Example 06 (issue 15, item 6), as Import > Examples gives it, on the real engines: its two
- * embedded servers on free ports in place of 5026 and 5027, and 5029 on a port where nothing
+ * embedded servers on free ports in place of 5026 and 5028, and 5029 on a port where nothing
  * listens. The injects move the link and steer the poll.
  */
 import { strict as assert } from 'node:assert';
@@ -22,8 +22,8 @@ describe('example 06: switch the link at runtime (real engines)', function () {
   afterEach(async () => { await helper.unload(); });
 
   it('reads site A, switches to site B and to a site that refuses, and stops the poll', async () => {
-    const ports = new Map([[5026, await freePort()], [5027, await freePort()], [5029, await freePort()]]);
-    const raw = readFileSync(FILE, 'utf8').replace(/(\\?"port\\?"\s*:\s*)(502[679])/g, (_m, key: string, p: string) => `${key}${ports.get(Number(p))}`);
+    const ports = new Map([[5026, await freePort()], [5028, await freePort()], [5029, await freePort()]]);
+    const raw = readFileSync(FILE, 'utf8').replace(/(\\?"port\\?"\s*:\s*)(502[6-9])/g, (_m, key: string, p: string) => `${key}${ports.get(Number(p))}`);
     const nodes = JSON.parse(raw) as N[];
     assert.ok(nodes.every((n) => n.id.startsWith('ex06-switch-')), 'ids of its own');
     const flow: N[] = [{ id: 'umodbus-example', type: 'tab', label: '06' }, ...nodes.map((n) => (n.type === 'debug' ? { id: n.id, type: 'helper', z: n.z } : n))];
@@ -34,7 +34,7 @@ describe('example 06: switch the link at runtime (real engines)', function () {
 
     node('ex06-switch-i2').receive({});
     await waitFor(() => out.some((m) => JSON.stringify(m.payload) === '[221,222]'), 'site B', 8000);
-    const b = ports.get(5027);
+    const b = ports.get(5028);
     await waitFor(() => statusArgs(node('ex06-switch-r1')).some((s) => s.fill === 'green' && s.text === `127.0.0.1:${b}`), 'status names site B', 5000);
 
     node('ex06-switch-i3').receive({});

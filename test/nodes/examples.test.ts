@@ -17,6 +17,8 @@ const coreNodes = [core('common/20-inject.js'), core('common/90-comment.js'), co
 
 type N = Record<string, unknown> & { id: string; type: string };
 const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
+const exampleFiles = (): string[] => readdirSync(EXAMPLES).filter((f) => f.endsWith('.json')).sort();
+const readExample = (f: string): N[] => JSON.parse(readFileSync(join(EXAMPLES, f), 'utf8')) as N[];
 
 function example(name: string, port: number, pty?: PtyPair): N[] {
   const nodes = JSON.parse(readFileSync(join(EXAMPLES, `${name}.json`), 'utf8')) as N[];
@@ -24,7 +26,7 @@ function example(name: string, port: number, pty?: PtyPair): N[] {
   const swapped = nodes.map((n): N => {
     const m: N = { ...n };
     if (m.type === 'debug') return { id: m.id, type: 'helper', z: m.z, x: m.x, y: m.y };
-    if (m.port === 5020) m.port = port;
+    if (m.type === 'umodbus-client' || m.type === 'umodbus-server') m.port = port;
     if (pty && m.serialPath === '/tmp/ttyA') m.serialPath = pty.a;
     if (pty && m.serialPath === '/tmp/ttyB') m.serialPath = pty.b;
     return m;
@@ -36,7 +38,7 @@ describe('examples: node ids', () => {
   // Import > Examples keeps the file's ids: an id already in the workspace (another example, or
   // the demo flow `npm start` deploys) brings up Node-RED's import-conflict prompt.
   it('no two examples, and no example and the demo flow, share a node id', () => {
-    const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'));
+    const files = exampleFiles();
     assert.ok(files.length >= 6, `${files.length} examples`);
     const owner = new Map<string, string>();
     const demo = join(EXAMPLES, '..', 'scripts', 'demo-flow.json');
@@ -59,6 +61,53 @@ describe('examples: node ids', () => {
   });
 });
 
+describe('examples: side by side in one Node-RED (issue 15, item 6)', () => {
+  // Every example may be imported into one workspace and deployed: each needs its own port, no
+  // config node the editor calls unused, and room for its status labels.
+  it('each example listens and connects on a port of its own, none on the demo flow\'s 5020', () => {
+    const owner = new Map<number, string>();
+    for (const f of exampleFiles()) {
+      const ports = new Set(readExample(f).filter((n) => (n.type === 'umodbus-server' || n.type === 'umodbus-client') && n.transport !== 'rtu').map((n) => Number(n.port)));
+      for (const p of ports) {
+        assert.notEqual(p, 5020, `${f} uses the demo flow's port`);
+        assert.equal(owner.get(p), undefined, `${f} and ${owner.get(p)} both use port ${p}`);
+        owner.set(p, f);
+      }
+    }
+    assert.ok(owner.size >= 5);
+  });
+
+  it('every config node is used by a flow node of its example (no "unused configuration nodes" warning)', () => {
+    for (const f of exampleFiles()) {
+      const nodes = readExample(f);
+      const used = new Set(nodes.flatMap((n) => [n.client, n.server]).filter((v): v is string => typeof v === 'string'));
+      for (const n of nodes.filter((c) => c.type === 'umodbus-client')) assert.ok(used.has(n.id), `${f}: ${n.id} is unused`);
+    }
+  });
+
+  it('the server config node declares hasUsers: false, so a server without route nodes is not "unused"', () => {
+    // It listens as soon as it is deployed (example 06's two sites have no route node).
+    const html = readFileSync(join(__dirname, '..', '..', '..', 'nodes', 'umodbus-server.html'), 'utf8');
+    assert.match(html, /registerType\('umodbus-server',\s*\{[^]*?hasUsers:\s*false/);
+  });
+
+  it('nodes that show a status have a free row under them (no status label over the next node)', () => {
+    const shows = (n: N): boolean => n.type.startsWith('umodbus-') || (n.type === 'debug' && n.tostatus === true);
+    for (const f of exampleFiles()) {
+      const placed = readExample(f).filter((n) => typeof n.x === 'number' && typeof n.y === 'number' && n.type !== 'comment');
+      for (const a of placed.filter(shows)) {
+        for (const b of placed) {
+          if (a === b) continue;
+          const dx = Math.abs(Number(a.x) - Number(b.x));
+          const dy = Number(b.y) - Number(a.y);
+          // A status label hangs about 25 px under its node and runs right; a node below within 50 px is in its way.
+          assert.ok(!(dx < 180 && dy >= 0 && dy < 50), `${f}: the status of ${a.id} runs into ${b.id}`);
+        }
+      }
+    }
+  });
+});
+
 describe('examples (real engines)', function () {
   this.timeout(20000);
   before(function () { if (!enginesPresent()) this.skip(); });
@@ -70,7 +119,7 @@ describe('examples (real engines)', function () {
   });
 
   it('every example file is a flow with a comment node and only known node types', () => {
-    const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.json'));
+    const files = exampleFiles();
     assert.ok(files.length >= 6, `${files.length} examples`);
     const known = new Set(['comment', 'inject', 'debug', 'function', 'umodbus-client', 'umodbus-server', 'umodbus-read', 'umodbus-write', 'umodbus-server-route']);
     for (const f of files) {
@@ -94,9 +143,25 @@ describe('examples (real engines)', function () {
     assert.deepEqual(out[0].payload, [21.5, -3.25]);
   });
 
-  it('02 writes coils and reads them back', async () => {
-    const out = await run('02 Write coils', 'ex02-d1', 1);
+  it('01 sets a new value into its simulator by msg.memory', async () => {
+    const out = await run('01 Read holding registers as float32', 'ex01-d1', 1);
+    const set = collect('ex01-d2');
+    node('ex01-i2').receive({});
+    await waitFor(() => set.length === 1, 'the set result');
+    assert.equal(set[0].payload, 22.75);
+    node('ex01-i1').receive({});
+    await waitFor(() => out.some((m) => Array.isArray(m.payload) && m.payload[0] === 22.75), 'the new value read');
+  });
+
+  it('02 writes coils and reads them back; the device side sees the write and stores it', async () => {
+    const port = await freePort();
+    await helper.load([...coreNodes, ...allNodes], example('02 Write coils', port));
+    const out = collect('ex02-d1');
+    const written = collect('ex02-d2');
+    await waitFor(() => out.length >= 1, 'the read back', 10000);
     assert.deepEqual(out[0].payload, [true, false, true]);
+    assert.deepEqual(written.map((m) => m.payload), [{ unitId: 1, fc: 15, address: 0, quantity: 3, value: [true, false, true] }]);
+    assert.equal(callsOf(node('ex02-rt1'), 'error').length, 0);
   });
 
   it('03 answers from the flow', async () => {
@@ -111,6 +176,24 @@ describe('examples (real engines)', function () {
     assert.deepEqual(by(3), [100, 200, 300, 400]);
     assert.deepEqual(by(4), [-1, 12]);
     assert.deepEqual(by(43), { vendorName: 'umodbus', productCode: 'SIM-1', majorMinorRevision: '1.0' });
+  });
+
+  it('07 mirrors a PLC: values set by the flow are read by SCADA, a SCADA write comes out and is stored', async () => {
+    const port = await freePort();
+    await helper.load([...coreNodes, ...allNodes], example('07 Mirror a PLC memory map', port));
+    const temperature = collect('ex07-d2');
+    const status = collect('ex07-d3');
+    const setpoint = collect('ex07-d4');
+    const writes = collect('ex07-d1');
+    // The first polls may come before the first PLC cycle: the map starts at zero.
+    await waitFor(() => temperature.some((m) => m.payload !== 0) && status.some((m) => (m.payload as boolean[])[0]), 'SCADA reads the PLC values', 10000);
+    const t = temperature.find((m) => m.payload !== 0)?.payload as number;
+    assert.ok(t >= 17.5 && t <= 22.5, `temperature ${t}`);
+    await waitFor(() => writes.length === 1, 'the SCADA write at the route', 10000);
+    assert.deepEqual(writes[0].payload, { unitId: 1, fc: 6, address: 0, quantity: 1, value: 55 });
+    await waitFor(() => setpoint.some((m) => m.payload === 55), 'the stored setpoint read back', 10000);
+    assert.equal(setpoint[0].payload, 50, 'the map\'s initial setpoint before the write');
+    assert.equal(callsOf(node('ex07-rt1'), 'error').length, 0);
   });
 
   it('05 reads three RTU unit ids over one serial line', async () => {

@@ -17,7 +17,7 @@ export interface NodeStatus {
   text?: string;
 }
 
-export type SendFn = (msg: NodeMessage | NodeMessage[]) => void;
+export type SendFn = (msg: NodeMessage | (NodeMessage | null)[]) => void;
 export type DoneFn = (err?: Error) => void;
 
 /** The properties every node config carries; each node type adds its own. */
@@ -35,7 +35,7 @@ export interface Node {
   name?: string;
   on(event: 'input', listener: (msg: NodeMessage, send: SendFn, done: DoneFn) => void): void;
   on(event: 'close', listener: (removed: boolean, done: () => void) => void): void;
-  send(msg: NodeMessage | NodeMessage[]): void;
+  send(msg: NodeMessage | (NodeMessage | null)[]): void;
   status(status: NodeStatus | Record<string, never>): void;
   error(err: string | Error, msg?: NodeMessage): void;
   warn(text: string | object): void;

@@ -2,7 +2,8 @@
  * msg ↔ server route: a request the server received becomes msg.payload (decoded with the route
  * node's data type) plus plain correlation data in msg.modbus; a reply msg becomes a RouteReply.
  */
-import { registersPerValue, type ByteOrder, type DataType } from '../../codec';
+import { BYTE_ORDERS, DATA_TYPES, registersPerValue, type ByteOrder, type DataType } from '../../codec';
+import type { ServerMemory, TableName } from '../../server/memory';
 import type { RemoteAddress, RouteReply, ServerIndication } from '../../server/types';
 import { BadMessageError } from './errors';
 import { decodeRegisters, isPlainObject, payloadToBools, payloadToRegisters, scalarOrArray } from './values';
@@ -90,4 +91,81 @@ export function replyFromPayload(payload: unknown, ind: Pick<ServerIndication, '
     throw new BadMessageError(`the request asked for ${ind.quantity} ${ind.fc <= 2 ? 'bits' : 'registers'}, the reply holds ${values.length}`);
   }
   return { values } as RouteReply;
+}
+
+/** The four tables a memory operation may name. */
+const TABLES: readonly TableName[] = ['coils', 'discreteInputs', 'holdingRegisters', 'inputRegisters'];
+
+/** A checked msg.memory: set when `value` is there, get otherwise. */
+export interface MemoryOperation {
+  op: 'set' | 'get';
+  table: TableName;
+  address: number;
+  /** Undefined: the shared map (or the per-unit map's "*" fallback). */
+  unitId: number | undefined;
+  /** set: the bits or registers to store. */
+  cells?: boolean[] | number[];
+  /** get: bits, or registers (values × the data type's width). */
+  count?: number;
+  dataType: DataType;
+  byteOrder: ByteOrder;
+}
+
+function intField(m: Record<string, unknown>, key: string, min: number, max: number): number | undefined {
+  const v = m[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new BadMessageError(`msg.memory.${key} ${JSON.stringify(v)} is not an integer ${min}..${max}`);
+  return v;
+}
+
+/**
+ * msg.memory → a checked memory operation, or BadMessageError naming the field. The data type
+ * and byte order default to the route node's; `quantity` counts values (bits for coils and
+ * discrete inputs, registers for the string type).
+ */
+export function memoryOperation(memory: unknown, codec: RouteCodec): MemoryOperation {
+  if (!isPlainObject(memory)) throw new BadMessageError('msg.memory must be an object {table, address, value?, quantity?, unitId?, dataType?, byteOrder?}');
+  const table = memory.table;
+  if (!(TABLES as readonly unknown[]).includes(table)) throw new BadMessageError(`msg.memory.table ${JSON.stringify(table)} is not one of ${TABLES.join(', ')}`);
+  const address = intField(memory, 'address', 0, 0xffff);
+  if (address === undefined) throw new BadMessageError('msg.memory.address is missing (0..65535)');
+  const unitId = intField(memory, 'unitId', 0, 255);
+  if (memory.dataType !== undefined && !(DATA_TYPES as readonly unknown[]).includes(memory.dataType)) {
+    throw new BadMessageError(`msg.memory.dataType ${JSON.stringify(memory.dataType)} is not one of ${DATA_TYPES.join(', ')}`);
+  }
+  if (memory.byteOrder !== undefined && !(BYTE_ORDERS as readonly unknown[]).includes(memory.byteOrder)) {
+    throw new BadMessageError(`msg.memory.byteOrder ${JSON.stringify(memory.byteOrder)} is not one of ${BYTE_ORDERS.join(', ')}`);
+  }
+  const dataType = (memory.dataType as DataType | undefined) ?? codec.dataType;
+  const byteOrder = (memory.byteOrder as ByteOrder | undefined) ?? codec.byteOrder;
+  const bitTable = table === 'coils' || table === 'discreteInputs';
+  const op: MemoryOperation = { op: 'get', table: table as TableName, address, unitId, dataType, byteOrder };
+  if (memory.value !== undefined) {
+    if (memory.quantity !== undefined) throw new BadMessageError('msg.memory has both value (set) and quantity (get)');
+    op.op = 'set';
+    op.cells = bitTable ? payloadToBools(memory.value) : payloadToRegisters(memory.value, dataType, byteOrder);
+    return op;
+  }
+  const quantity = intField(memory, 'quantity', 1, 0x10000) ?? 1;
+  op.count = bitTable || dataType === 'string' ? quantity : quantity * registersPerValue(dataType);
+  return op;
+}
+
+/**
+ * Run a memory operation on the server's map and give what those addresses hold afterwards:
+ * booleans for bit tables, values of the data type for register tables. An address outside the
+ * map (or a unit without one) is a BadMessageError; nothing is written then.
+ */
+export function runMemoryOperation(memory: ServerMemory, op: MemoryOperation): unknown {
+  const count = op.cells?.length ?? op.count ?? 1;
+  let cells: number[] | boolean[];
+  try {
+    if (op.cells) memory.set(op.table, op.address, op.cells, op.unitId);
+    cells = memory.get(op.table, op.address, count, op.unitId);
+  } catch (err) {
+    if (err instanceof RangeError) throw new BadMessageError(`msg.memory: ${err.message}`);
+    throw err;
+  }
+  if (op.table === 'coils' || op.table === 'discreteInputs') return scalarOrArray(cells as boolean[]);
+  return scalarOrArray(decodeRegisters(cells as number[], op.dataType, op.byteOrder));
 }

@@ -4,7 +4,8 @@
  * flow are matched here by request id, each with its own timer.
  */
 import { realpathSync } from 'node:fs';
-import type { ModbusServerApi, RouteFilter, ServerCounters, RouteHandler, RouteReply, ServerIndication, ServerListenOptions, ServerOptions } from '../../server/types';
+import type { ServerMemory } from '../../server/memory';
+import type { ModbusServerApi, RouteFilter, RouteOptions, ServerCounters, RouteHandler, RouteReply, ServerIndication, ServerListenOptions, ServerOptions } from '../../server/types';
 import { createServer } from './engines';
 import { PendingReplies } from './pending';
 import type { NodeStatus } from './red-types';
@@ -165,8 +166,13 @@ export class ServerLink {
     return this.shared.engine?.counters();
   }
 
-  addRoute(filter: RouteFilter, handler: RouteHandler): () => void {
-    return this.shared.ensureOpen().addRoute(filter, handler);
+  addRoute(filter: RouteFilter, handler: RouteHandler, options?: RouteOptions): () => void {
+    return this.shared.ensureOpen().addRoute(filter, handler, options);
+  }
+
+  /** The engine's memory map while it runs, for flows that set and read it. */
+  get memory(): ServerMemory | undefined {
+    return this.shared.engine?.memory;
   }
 
   /** Wait for the flow's reply to `indication`, or time out with the server's timeout reply. */
