@@ -68,7 +68,7 @@ export class ModbusClient extends ModbusMethods implements ModbusClientApi {
   private closing: Promise<void> | undefined;
   private everConnected = false;
   private readonly c: ClientCounters = {
-    requests: 0, responses: 0, exceptions: 0, timeouts: 0, retries: 0, reconnects: 0, droppedFrames: 0, bytesIn: 0, bytesOut: 0,
+    requests: 0, responses: 0, exceptions: 0, timeouts: 0, retries: 0, reconnects: 0, droppedFrames: 0, bytesIn: 0, bytesOut: 0, settled: 0, settleRepeats: 0,
   };
 
   // Bound once, so timers and events need no per-request closure.
@@ -443,8 +443,12 @@ export class ModbusClient extends ModbusMethods implements ModbusClientApi {
 
   /** The one place a request settles. */
   private settle(p: Pending, error: Error | undefined, value?: unknown): void {
-    if (p.settled) return;
+    if (p.settled) {
+      this.c.settleRepeats++;
+      return;
+    }
     p.settled = true;
+    this.c.settled++;
     if (error) p.reject(error);
     else p.resolve(value as never);
   }

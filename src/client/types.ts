@@ -64,6 +64,14 @@ export interface ClientCounters {
   droppedFrames: number;
   bytesIn: number;
   bytesOut: number;
+  /** Requests that reached their one outcome (a value or an error). */
+  settled: number;
+  /**
+   * A second outcome offered for a request already settled, and refused. Two paths racing for
+   * one request (a timeout and a late response, a flush and a reconnect) meet here; a count above
+   * 0 means one of them did not know the request was gone.
+   */
+  settleRepeats: number;
 }
 
 /**

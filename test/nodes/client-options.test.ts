@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { allNodes, catchAll, collect, delay, helper, node, onTab, statusArgs, waitFor } from './helpers';
 import { serverLinks } from '../../src/nodes/common/links';
-import { enginesPresent, freePort, ptyPair, type PtyPair } from './real-io';
+import { freePort, ptyPair, type PtyPair } from './real-io';
 
 type N = Record<string, unknown> & { id: string; type: string };
 type Caught = { error: { code: string; cause: { kind: string } } };
@@ -36,7 +36,6 @@ function tty(path: string): { speed: number; cstopb: boolean } {
 
 describe('umodbus-client options on the wire (real engines)', function () {
   this.timeout(20000);
-  before(function () { if (!enginesPresent()) this.skip(); });
   let port: number;
   const ptys: PtyPair[] = [];
   let listener: Server | undefined;

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allNodes, collect, helper, node, statusArgs, waitFor } from './helpers';
-import { enginesPresent, freePort } from './real-io';
+import { freePort } from './real-io';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const core = (file: string): unknown => require(join(require.resolve('@node-red/nodes/package.json'), '..', 'core', file));
@@ -18,7 +18,6 @@ const FILE = join(__dirname, '..', '..', '..', 'examples', '06 Switch the link a
 
 describe('example 06: switch the link at runtime (real engines)', function () {
   this.timeout(20000);
-  before(function () { if (!enginesPresent()) this.skip(); });
   afterEach(async () => { await helper.unload(); });
 
   it('reads site A, switches to site B and to a site that refuses, and stops the poll', async () => {

@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allNodes, callsOf, collect, helper, node, waitFor } from './helpers';
-import { freePort, ptyPair, type PtyPair, enginesPresent } from './real-io';
+import { freePort, ptyPair, type PtyPair } from './real-io';
 import { fromNodeRed } from './node-red-runtime';
 
 // Core nodes the examples use, loaded from the Node-RED that runs the tests.
@@ -110,7 +110,6 @@ describe('examples: side by side in one Node-RED (issue 15, item 6)', () => {
 
 describe('examples (real engines)', function () {
   this.timeout(20000);
-  before(function () { if (!enginesPresent()) this.skip(); });
   let pty: PtyPair | undefined;
   afterEach(async () => {
     await helper.unload();

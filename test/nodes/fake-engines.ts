@@ -38,7 +38,7 @@ export class FakeClient extends EventEmitter implements ModbusClientApi {
     return this.handler()(unitId, req) as Promise<never>;
   }
   counters(): ClientCounters {
-    return { requests: this.requests.length, responses: 0, exceptions: 0, timeouts: 0, retries: 0, reconnects: 0, droppedFrames: 0, bytesIn: 0, bytesOut: 0 };
+    return { requests: this.requests.length, responses: 0, exceptions: 0, timeouts: 0, retries: 0, reconnects: 0, droppedFrames: 0, bytesIn: 0, bytesOut: 0, settled: 0, settleRepeats: 0 };
   }
 }
 

@@ -7,13 +7,12 @@ import { strict as assert } from 'node:assert';
 import ModbusRTU from 'modbus-serial';
 import { allNodes, catchAll, collect, helper, node, onTab, statusArgs, waitFor } from './helpers';
 import { serverLinks } from '../../src/nodes/common/links';
-import { freePort, enginesPresent } from './real-io';
+import { freePort } from './real-io';
 
 type N = Record<string, unknown> & { id: string; type: string };
 
 describe('full flows over TCP (real engines)', function () {
   this.timeout(20000);
-  before(function () { if (!enginesPresent()) this.skip(); });
   let port: number;
   beforeEach(async () => { port = await freePort(); });
   afterEach(async () => { await helper.unload(); });

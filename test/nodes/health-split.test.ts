@@ -8,14 +8,13 @@ import { valuesToRegisters } from '../../src/codec';
 import { ModbusServer } from '../../src/server';
 import { readChunks } from '../../src/nodes/common/read-request';
 import { allNodes, catchAll, collect, delay, helper, node, onTab, statusArgs, waitFor } from './helpers';
-import { enginesPresent, freePort } from './real-io';
+import { freePort } from './real-io';
 
 type Msg = Record<string, unknown> & { modbus?: Record<string, unknown>; error?: { code: string; message: string } };
 interface Health { queued: number; inFlight: number; requests: number; errors: number; timeouts: number; lastResponseTime?: number; state: string }
 
 describe('health, split reads and status words (real engines)', function () {
   this.timeout(20000);
-  before(function () { if (!enginesPresent()) this.skip(); });
 
   let server: ModbusServer;
   let port: number;

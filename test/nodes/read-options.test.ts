@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { allNodes, collect, delay, helper, node, onTab, waitFor } from './helpers';
-import { enginesPresent, freePort } from './real-io';
+import { freePort } from './real-io';
 
 type N = Record<string, unknown> & { id: string; type: string };
 
@@ -34,7 +34,6 @@ function wire(bytes: number[], order: (typeof ORDERS)[number], isString: boolean
 
 describe('umodbus-read options (real engines)', function () {
   this.timeout(20000);
-  before(function () { if (!enginesPresent()) this.skip(); });
   let port: number;
   beforeEach(async () => { port = await freePort(); });
   afterEach(async () => { await helper.unload(); });

@@ -63,17 +63,3 @@ export function handleCounts(): Record<string, number> {
   for (const kind of process.getActiveResourcesInfo()) counts[kind] = (counts[kind] ?? 0) + 1;
   return counts;
 }
-
-/**
- * Until the engines are merged into this branch the factory throws; the real-engine suites are
- * then pending rather than failing. Removed once the engines land.
- */
-export function enginesPresent(): boolean {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    require('../../src/nodes/common/engines').createServer({}).close();
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -9,7 +9,7 @@ import { readdirSync, readlinkSync } from 'node:fs';
 import { SerialPort } from 'serialport';
 import { allNodes, collect, delay, helper, onTab, waitFor } from './helpers';
 import { serverLinks } from '../../src/nodes/common/links';
-import { canBind, freePort, handleCounts, ptyPair, type PtyPair, enginesPresent } from './real-io';
+import { canBind, freePort, handleCounts, ptyPair, type PtyPair } from './real-io';
 import { fromNodeRed } from './node-red-runtime';
 
 type N = Record<string, unknown> & { id: string; type: string };
@@ -91,7 +91,6 @@ async function deploy50(flow: N[], want: unknown, paths: string[]): Promise<{ ba
 
 describe('redeploy (real engines)', function () {
   this.timeout(180000);
-  before(function () { if (!enginesPresent()) this.skip(); });
   afterEach(async () => { await helper.unload(); });
 
   it('deploys a TCP server, a route and a polling client 50 times without leaking, and releases the port', async () => {

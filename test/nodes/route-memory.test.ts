@@ -8,13 +8,12 @@ import { ModbusClient } from '../../src/client/client';
 import { ModbusExceptionError } from '../../src/codec';
 import { serverLinks } from '../../src/nodes/common/links';
 import { allNodes, callsOf, catchAll, collect, helper, node, onTab, waitFor } from './helpers';
-import { enginesPresent, freePort } from './real-io';
+import { freePort } from './real-io';
 
 type N = Record<string, unknown> & { id: string; type: string };
 
 describe('umodbus-server-route: the memory map from the flow (real engines)', function () {
   this.timeout(20000);
-  before(function () { if (!enginesPresent()) this.skip(); });
   let port: number;
   let client: ModbusClient | undefined;
   beforeEach(async () => { port = await freePort(); });

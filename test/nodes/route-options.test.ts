@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { allNodes, callsOf, catchAll, collect, helper, node, onTab, waitFor } from './helpers';
-import { enginesPresent, freePort } from './real-io';
+import { freePort } from './real-io';
 
 type N = Record<string, unknown> & { id: string; type: string };
 type Msg = Record<string, unknown> & { payload: Record<string, unknown> };
@@ -13,7 +13,6 @@ type Caught = { _tag?: string; error: { code: string; cause: { kind: string; exc
 
 describe('umodbus-server-route filters and replies (real engines)', function () {
   this.timeout(20000);
-  before(function () { if (!enginesPresent()) this.skip(); });
   let port: number;
   beforeEach(async () => { port = await freePort(); });
   afterEach(async () => { await helper.unload(); });

@@ -2,11 +2,10 @@
 import { strict as assert } from 'node:assert';
 import { ptyPair as restartablePty } from '../server/pty';
 import { allNodes, catchAll, collect, helper, node, onTab, statusArgs, waitFor } from './helpers';
-import { enginesPresent, ptyPair, type PtyPair } from './real-io';
+import { ptyPair, type PtyPair } from './real-io';
 
 describe('RTU flow over a socat pty (real engines)', function () {
   this.timeout(20000);
-  before(function () { if (!enginesPresent()) this.skip(); });
   let pty: PtyPair | undefined;
   afterEach(async () => {
     await helper.unload();

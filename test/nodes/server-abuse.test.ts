@@ -10,7 +10,7 @@ import { allNodes, callsOf, catchAll, collect, helper, node, onTab, statusArgs, 
 import { useFakeEngines } from './fake-engines';
 import { serverLinks } from '../../src/nodes/common/links';
 import { serverOptionsFrom } from '../../src/nodes/common/server-options';
-import { enginesPresent, freePort } from './real-io';
+import { freePort } from './real-io';
 
 
 function rawSocket(port: number): Promise<Socket> {
@@ -46,7 +46,6 @@ const READ_HR0 = [0, 1, 0, 0, 0, 6, 1, 3, 0, 0, 0, 1];
 
 describe('umodbus-server node defaults under abuse (real engines)', function () {
   this.timeout(20000);
-  before(function () { if (!enginesPresent()) this.skip(); });
   const sockets: Socket[] = [];
   afterEach(async () => {
     for (const s of sockets.splice(0)) s.destroy();

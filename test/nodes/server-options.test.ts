@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { connect, type Socket } from 'node:net';
 import { allNodes, catchAll, collect, helper, node, onTab, waitFor } from './helpers';
 import { serverLinks } from '../../src/nodes/common/links';
-import { enginesPresent, freePort } from './real-io';
+import { freePort } from './real-io';
 
 type N = Record<string, unknown> & { id: string; type: string };
 type Caught = { error: { code: string; cause: { kind: string; exceptionCode?: number } }; _tag?: string };
@@ -30,7 +30,6 @@ function closed(s: Socket, ms: number): Promise<boolean> {
 
 describe('umodbus-server options seen by a client (real engines)', function () {
   this.timeout(20000);
-  before(function () { if (!enginesPresent()) this.skip(); });
   let port: number;
   const sockets: Socket[] = [];
   beforeEach(async () => { port = await freePort(); });

@@ -8,14 +8,12 @@ import { strict as assert } from 'node:assert';
 import * as dgram from 'node:dgram';
 import { decodeRequest, encodeExceptionAdu, encodeResponseAdu, mbap, type ModbusRequest, type UnknownRequest } from '../../src/codec';
 import { allNodes, catchAll, collect, helper, node, onTab, statusArgs, waitFor } from './helpers';
-import { enginesPresent } from './real-io';
 
 interface Seen { unitId: number; transactionId: number; req: ModbusRequest | UnknownRequest }
 type N = Record<string, unknown> & { id: string; type: string };
 
 describe('umodbus-client over UDP (real engine, dgram peer)', function () {
   this.timeout(20000);
-  before(function () { if (!enginesPresent()) this.skip(); });
   let socket: dgram.Socket;
   let port: number;
   let seen: Seen[];

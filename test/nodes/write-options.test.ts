@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { createServer, type Server } from 'node:net';
 import { allNodes, catchAll, collect, helper, node, onTab, statusArgs, waitFor } from './helpers';
-import { enginesPresent, freePort } from './real-io';
+import { freePort } from './real-io';
 
 type N = Record<string, unknown> & { id: string; type: string };
 type Caught = { _tag: string; error: { code: string; cause: { kind: string; exceptionCode?: number } } };
@@ -15,7 +15,6 @@ const tail: N[] = [{ id: 'out', type: 'helper' }, catchAll('catch', 'caught'), {
 
 describe('umodbus-write function codes and payload forms (real engines)', function () {
   this.timeout(20000);
-  before(function () { if (!enginesPresent()) this.skip(); });
   let port: number;
   let listener: Server | undefined;
   beforeEach(async () => { port = await freePort(); });
