@@ -18,6 +18,7 @@ import { connect, type Socket } from 'node:net';
 import { DEFAULT_MAX_PENDING_ROUTES_PER_CONNECTION, ModbusServer, type ModbusServerCounters } from '../src/server';
 import { loadLine, machineLine } from './lib/machine';
 import { envInt } from './lib/stats';
+import { mulberry32 } from '../test/fixtures/prng';
 
 const HOST = '127.0.0.1';
 /** The unit whose route never answers. */
@@ -224,18 +225,6 @@ class RemoteClean {
   }
 }
 
-/** mulberry32: a small seeded generator, so a fuzz run can be repeated exactly. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** One random request: a valid MBAP header around a random PDU (mostly known function codes, small fields). */
 function fuzzFrame(r: () => number, tid: number): { frame: Buffer; unit: number; fc: number } {
   const unit = Math.floor(r() * NEVER); // 0..199: the never-answering route is the flood's
@@ -373,7 +362,7 @@ async function main(): Promise<void> {
     const t: Tally = { sent: 0, answers: 0, violations: 0, silent: 0, notes: [] };
     // Each connection has its own generator and share, so a seed always makes the same frames.
     const p = await phase('fuzz', () => Promise.all(Array.from({ length: 4 }, (_, i) =>
-      fuzzWorker(port, rng(seed * 4 + i), { left: Math.ceil(fuzzN / 4) }, t))));
+      fuzzWorker(port, mulberry32(seed * 4 + i), { left: Math.ceil(fuzzN / 4) }, t))));
     const after = await stats();
     rows.push({ phase: 'seeded fuzz, 4 connections', sent: String(t.sent), answers: String(t.answers), violations: t.violations, rss: rssCell(p), clean: p.clean.toFixed(1), note: `${t.silent} silent (no exception code applies); malformed ${after.counters.malformed}; ${(t.sent / p.ms * 1000).toFixed(0)} frames/s${t.notes.length ? `; ${t.notes.join('; ')}` : ''}` });
   }

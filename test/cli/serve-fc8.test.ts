@@ -5,10 +5,11 @@
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAIN } from './run';
+import { ask, rawSocket } from '../fixtures/mbap-socket';
 
 interface Run { child: ChildProcess; stdout: string; stderr: string; exit: Promise<number | null> }
 
@@ -34,31 +35,6 @@ async function readyPort(run: Run, ms = 5000): Promise<number> {
   return Number(m[1]);
 }
 
-function socketTo(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = connect(port, '127.0.0.1', () => resolve(s));
-    s.once('error', reject);
-  });
-}
-
-/** One MBAP request; the answer's PDU, or undefined after `ms`. */
-function ask(s: Socket, bytes: number[], ms = 2000): Promise<number[] | undefined> {
-  return new Promise((resolve) => {
-    let buf = Buffer.alloc(0);
-    const onData = (chunk: Buffer): void => {
-      buf = Buffer.concat([buf, chunk]);
-      if (buf.length >= 6 && buf.length >= 6 + buf.readUInt16BE(4)) {
-        clearTimeout(timer);
-        s.off('data', onData);
-        resolve([...buf.subarray(7, 6 + buf.readUInt16BE(4))]);
-      }
-    };
-    const timer = setTimeout(() => { s.off('data', onData); resolve(undefined); }, ms);
-    s.on('data', onData);
-    s.write(Buffer.from(bytes));
-  });
-}
-
 describe('umodbus serve: FC 8, identity names and privileged ports (CLI)', function () {
   this.timeout(20000);
   let dir: string;
@@ -78,8 +54,8 @@ describe('umodbus serve: FC 8, identity names and privileged ports (CLI)', funct
     const on = serve(['--tcp', '127.0.0.1:0']);
     const off = serve(['--tcp', '127.0.0.1:0', '--no-fc8']);
     runs.push(on, off);
-    const a = await socketTo(await readyPort(on));
-    const b = await socketTo(await readyPort(off));
+    const a = await rawSocket(await readyPort(on));
+    const b = await rawSocket(await readyPort(off));
     sockets.push(a, b);
     assert.deepEqual(await ask(a, [0, 1, 0, 0, 0, 6, 1, 8, 0, 4, 0, 0]), [0x88, 0x01]);
     assert.deepEqual(await ask(a, [0, 2, 0, 0, 0, 6, 1, 3, 0, 0, 0, 1]), [3, 2, 0, 0], 'still answering');
@@ -92,7 +68,7 @@ describe('umodbus serve: FC 8, identity names and privileged ports (CLI)', funct
     writeFileSync(map, JSON.stringify({ identity: { vendorName: 'V', productCode: 'P', majorMinorRevision: '4.2' } }));
     const run = serve(['--tcp', '127.0.0.1:0', '--map', map]);
     runs.push(run);
-    const s = await socketTo(await readyPort(run));
+    const s = await rawSocket(await readyPort(run));
     sockets.push(s);
     // FC 43/14, individual access (04) to object 02: the revision.
     const pdu = await ask(s, [0, 1, 0, 0, 0, 5, 1, 0x2b, 0x0e, 4, 2]);

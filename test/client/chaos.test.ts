@@ -7,23 +7,12 @@ import { strict as assert } from 'node:assert';
 import { ModbusClient } from '../../src/client';
 import { FakeServer } from './fixtures/fake-server';
 import { leakedSince, resources } from './fixtures/leaks';
-
-/** Small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../fixtures/prng';
 
 for (const seed of [1, 2, 3]) {
   it(`chaos server (seed ${seed}): every request settles once, with its own answer or an error`, async () => {
     const before = await resources();
-    const rnd = prng(seed);
+    const rnd = mulberry32(seed);
     const server = await new FakeServer().start();
     const timers = new Set<NodeJS.Timeout>();
     const later = (ms: number, f: () => void): void => {

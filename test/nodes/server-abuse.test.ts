@@ -5,42 +5,14 @@
  * 127.0.0.1 unless a test says otherwise.
  */
 import { strict as assert } from 'node:assert';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { allNodes, callsOf, catchAll, collect, helper, node, onTab, statusArgs, waitFor } from './helpers';
 import { useFakeEngines } from './fake-engines';
 import { serverLinks } from '../../src/nodes/common/links';
 import { serverOptionsFrom } from '../../src/nodes/common/server-options';
 import { freePort } from './real-io';
+import { ask, rawSocket } from '../fixtures/mbap-socket';
 
-
-function rawSocket(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = connect(port, '127.0.0.1', () => resolve(s));
-    s.once('error', reject);
-  });
-}
-
-/** Send one MBAP request and resolve with the PDU of the answer, or undefined if the socket closes or `ms` pass. */
-function ask(s: Socket, bytes: number[], ms = 2000): Promise<number[] | undefined> {
-  return new Promise((resolve) => {
-    let buf = Buffer.alloc(0);
-    const done = (v: number[] | undefined): void => {
-      clearTimeout(timer);
-      s.off('data', onData);
-      s.off('close', onClose);
-      resolve(v);
-    };
-    const onData = (chunk: Buffer): void => {
-      buf = Buffer.concat([buf, chunk]);
-      if (buf.length >= 6 && buf.length >= 6 + buf.readUInt16BE(4)) done([...buf.subarray(7, 6 + buf.readUInt16BE(4))]);
-    };
-    const onClose = (): void => done(undefined);
-    const timer = setTimeout(() => done(undefined), ms);
-    s.on('data', onData);
-    s.once('close', onClose);
-    s.write(Buffer.from(bytes));
-  });
-}
 
 const READ_HR0 = [0, 1, 0, 0, 0, 6, 1, 3, 0, 0, 0, 1];
 

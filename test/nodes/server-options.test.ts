@@ -3,22 +3,16 @@
  * engines. route.test.ts shows the same options reach the engine unchanged.
  */
 import { strict as assert } from 'node:assert';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { allNodes, catchAll, collect, helper, node, onTab, waitFor } from './helpers';
 import { serverLinks } from '../../src/nodes/common/links';
 import { freePort } from './real-io';
+import { rawSocket } from '../fixtures/mbap-socket';
 
 type N = Record<string, unknown> & { id: string; type: string };
 type Caught = { error: { code: string; cause: { kind: string; exceptionCode?: number } }; _tag?: string };
 
 const tail: N[] = [{ id: 'out', type: 'helper' }, catchAll('catch', 'caught'), { id: 'caught', type: 'helper' }];
-
-function rawSocket(port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = connect(port, '127.0.0.1', () => resolve(s));
-    s.once('error', reject);
-  });
-}
 
 function closed(s: Socket, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
