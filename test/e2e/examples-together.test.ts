@@ -69,6 +69,9 @@ describe('all examples imported together and deployed, in a real browser', funct
     const conflict = page.locator('.red-ui-notification', { hasText: 'already exist in your workspace' });
     assert.equal(await conflict.count(), 0, 'no import-conflict prompt');
 
+    // The import makes the workspace dirty a moment later; a click before that deploys nothing,
+    // and the button's 'disabled' would then be the state before the deploy, not after it.
+    await page.waitForSelector('#red-ui-header-button-deploy:not(.disabled)', { timeout: 10000 });
     await page.click('#red-ui-header-button-deploy');
     // A deploy the editor has doubts about stops at a notification instead of deploying.
     const warning = page.locator('.red-ui-notification', { hasText: /unused configuration nodes|not properly configured|unknown node types/ });

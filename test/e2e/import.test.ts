@@ -52,6 +52,9 @@ describe('editor import in a real browser', function () {
     assert.equal(await page.locator('#imp-read .red-ui-flow-node-status-dot-green').count(), 0, 'not deployed yet: no status');
     assert.equal(await page.locator('#imp-read .red-ui-flow-node-error').evaluate((e) => e.classList.contains('hide')), true, 'imported as valid');
 
+    // The import makes the workspace dirty a moment later; a click before that deploys nothing,
+    // and the button's 'disabled' would then be the state before the deploy, not after it.
+    await page.waitForSelector('#red-ui-header-button-deploy:not(.disabled)', { timeout: 10000 });
     await page.click('#red-ui-header-button-deploy');
     await page.waitForSelector('#red-ui-header-button-deploy.disabled', { timeout: 20000 });
     await page.waitForSelector('#imp-read .red-ui-flow-node-status-dot-green', { timeout: 20000 });
