@@ -3,8 +3,11 @@
  * and turning an error into one clear line.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { BYTE_ORDERS, CodecError, DATA_TYPES, ModbusError, ModbusExceptionError, type ByteOrder, type DataType } from '../codec';
+import { BYTE_ORDERS, CodecError, DATA_TYPES, FunctionCode, ModbusError, ModbusExceptionError, type ByteOrder, type DataType } from '../codec';
 import { BroadcastReadError, ConnectError, TimeoutError, UnitUnavailableError, type ClientOptions, type ClientTransportOptions } from '../client';
+
+/** File records need flags the CLI does not have: `umodbus read` and `write` leave FC 20 and 21 out. */
+export const NOT_IN_CLI: ReadonlySet<number> = new Set([FunctionCode.ReadFileRecord, FunctionCode.WriteFileRecord]);
 
 /** Exit codes: distinct per failure, so scripts can tell them apart. */
 export const Exit = {

@@ -2,16 +2,25 @@
  * `umodbus read`: one read (or a poll of --count reads), printed for people or, with --json,
  * as one JSON object per line.
  */
-import { registersPerValue, registersToValues, type DataValue, type ModbusRequest, type ModbusResponse } from '../codec';
+import { FUNCTION_CODE_TABLE, FunctionCode, functionCodesWhere, registersPerValue, registersToValues, type DataValue, type ModbusRequest, type ModbusResponse } from '../codec';
 import { ModbusClient } from '../client';
 import {
-  CONNECTION_OPTIONS, CONNECTION_USAGE, Exit, UsageError, clientOptions, describeError, intFlag, parse, toJson, typeFlags, type Flags,
+  CONNECTION_OPTIONS, CONNECTION_USAGE, Exit, NOT_IN_CLI, UsageError, clientOptions, describeError, intFlag, parse, toJson, typeFlags, type Flags,
 } from './args';
+
+/** What each read reads, in words, from the codec's function code table. */
+const FC_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
+  functionCodesWhere((d) => d.access === 'read' && !NOT_IN_CLI.has(d.fc)).map((fc) => [fc, FUNCTION_CODE_TABLE[fc as FunctionCode].label]),
+);
+
+/** The reads of the codec's function code table that `umodbus read` does: those of a data table, then the rest. */
+const TABLE_READS = functionCodesWhere((d) => d.access === 'read' && !NOT_IN_CLI.has(d.fc) && d.table !== undefined);
+const OTHER_READS = functionCodesWhere((d) => d.access === 'read' && !NOT_IN_CLI.has(d.fc) && d.table === undefined);
 
 const USAGE = `usage: umodbus read <connection> --fc N [--unit N] [--address N] [--quantity N]
                     [--type T --order ABCD|CDAB|BADC|DCBA] [--count N --interval MS] [--json]
-  --fc 1|2|3|4             coils, discrete inputs, holding registers, input registers (3)
-  --fc 7|11|12|17|24|43    exception status, comm event counter, event log, server id, FIFO (at --address), device id
+  ${`--fc ${TABLE_READS.join('|')}`.padEnd(25)}${TABLE_READS.map((fc) => FC_NAMES[fc]).join(', ')} (3)
+  ${`--fc ${OTHER_READS.join('|')}`.padEnd(25)}exception status, comm event counter, event log, server id, FIFO (at --address), device id
   --address N              first address, 0-based (0)
   --quantity N             how many to read: coils or inputs (--fc 1, 2), registers (--fc 3, 4),
                            or with --type values of that type (a float32 is 2 registers;
@@ -30,10 +39,6 @@ const OPTIONS = {
   interval: { type: 'string' },
 } as const;
 
-const FC_NAMES: Record<number, string> = {
-  1: 'coils', 2: 'discrete inputs', 3: 'holding registers', 4: 'input registers', 7: 'exception status',
-  11: 'comm event counter', 12: 'comm event log', 17: 'server id', 24: 'FIFO queue', 43: 'device identification',
-};
 
 interface ReadPlan {
   unitId: number;

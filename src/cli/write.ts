@@ -2,14 +2,17 @@
  * `umodbus write`: one write (FC 5, 6, 15, 16, 22 or 23), with values given as positionals and,
  * for registers, optionally typed (--type/--order) and packed by the codec.
  */
-import { registersToValues, valuesToRegisters, type ModbusRequest, type ModbusResponse } from '../codec';
+import { functionCodesWhere, registersToValues, writesData, valuesToRegisters, type ModbusRequest, type ModbusResponse } from '../codec';
 import { ModbusClient } from '../client';
 import {
-  CONNECTION_OPTIONS, CONNECTION_USAGE, Exit, UsageError, clientOptions, describeError, intFlag, parse, parseInteger, toJson, typeFlags,
+  CONNECTION_OPTIONS, CONNECTION_USAGE, Exit, NOT_IN_CLI, UsageError, clientOptions, describeError, intFlag, parse, parseInteger, toJson, typeFlags,
   type Flags,
 } from './args';
 
-const USAGE = `usage: umodbus write <connection> --fc 5|6|15|16|22|23 [--unit N] --address N VALUES... [--type T --order O] [--json]
+/** The writes of the codec's function code table that `umodbus write` does. */
+const WRITES = functionCodesWhere((d) => writesData(d) && !NOT_IN_CLI.has(d.fc));
+
+const USAGE = `usage: umodbus write <connection> --fc ${WRITES.join('|')} [--unit N] --address N VALUES... [--type T --order O] [--json]
   --fc 5 VALUE             one coil: 1|0|true|false|on|off
   --fc 6 VALUE             one register (with --type, a 16-bit type)
   --fc 15 VALUES...        coils from --address

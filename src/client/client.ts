@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import {
-  CodecError, ModbusExceptionError, WRITE_FUNCTION_CODES, decodeResponse, encodeRequest,
+  BROADCAST_FUNCTION_CODES, CodecError, ModbusExceptionError, WRITE_FUNCTION_CODES, decodeResponse, encodeRequest,
   type Deframer, type Frame, type Framing, type ModbusRequest,
 } from '../codec';
 import { ConnectError } from '../transport/errors';
@@ -16,7 +16,6 @@ import { FairQueue, Pending } from './queue';
 import type { ClientCounters, ClientOptions, ClientState, ConfirmationFor, ModbusClientApi, RequestOptions } from './types';
 
 /** FC 23 writes, but it also reads, so a broadcast of it would wait for nothing: refused like reads. */
-const BROADCASTABLE: ReadonlySet<number> = new Set([...WRITE_FUNCTION_CODES].filter((fc) => fc !== 0x17));
 /** Transaction ids wrap at 0xFFFF; this many in flight at most, so a free id is always near. */
 const MAX_IN_FLIGHT = 0x7fff;
 const noop = (): void => {};
@@ -143,7 +142,7 @@ export class ModbusClient extends ModbusMethods implements ModbusClientApi {
     if (!Number.isInteger(unitId) || unitId < 0 || unitId > 255) {
       return Promise.reject(new CodecError('limit', `unit id ${unitId} is not an integer in 0..255`));
     }
-    if (unitId === 0 && !BROADCASTABLE.has(req.fc)) return Promise.reject(new BroadcastReadError(req.fc));
+    if (unitId === 0 && !BROADCAST_FUNCTION_CODES.has(req.fc)) return Promise.reject(new BroadcastReadError(req.fc));
     if (this.queue.size >= this.queueLimit) return Promise.reject(new QueueFullError(this.queueLimit));
     const t = this.transport;
     // Backing off after a failed attempt: say so now rather than queue behind a link that is not there.

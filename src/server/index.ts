@@ -4,5 +4,5 @@ export { ModbusServer, DEFAULT_MAX_PENDING_ROUTES, DEFAULT_MAX_PENDING_ROUTES_PE
 export { ServerMemory, UnitMemory, Table, TABLE_NAMES, ANY_UNIT, type TableName } from './memory';
 export { DeviceIdentity, DEFAULT_IDENTITY } from './identity';
 export { CommDiagnostics } from './diagnostics';
-export { ROUTABLE_FUNCTION_CODES } from './routes';
+export { ROUTABLE_FUNCTION_CODES } from '../codec';
 export { parseMapConfig, loadMapFile, MapConfigError } from './map-config';

@@ -1,11 +1,11 @@
-import { ExceptionCode, type ModbusRequest, type ModbusResponse } from '../codec';
+import { ExceptionCode, functionCodesWhere, writesData, type ModbusRequest, type ModbusResponse } from '../codec';
 import type { UnitMemory } from './memory';
 
 /** Called after each write the map takes, with what was written where. */
 export type WriteSink = (table: 'coils' | 'holdingRegisters', address: number, values: number[] | boolean[]) => void;
 
-/** Function codes the memory map serves. */
-export const MEMORY_FUNCTION_CODES: ReadonlySet<number> = new Set([0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0f, 0x10, 0x16, 0x17]);
+/** Function codes the memory map serves (from the codec's function code table). */
+export { MEMORY_FUNCTION_CODES } from '../codec';
 
 const ADDRESS = ExceptionCode.IllegalDataAddress;
 
@@ -80,7 +80,7 @@ export function executeOnMemory(mem: UnitMemory | undefined, req: ModbusRequest,
 }
 
 /** Function codes that write the memory map: what a route with `storeWrites` stores. */
-export const STORED_WRITE_FUNCTION_CODES: ReadonlySet<number> = new Set([0x05, 0x06, 0x0f, 0x10, 0x16, 0x17]);
+export const STORED_WRITE_FUNCTION_CODES: ReadonlySet<number> = new Set(functionCodesWhere((d) => d.memory && writesData(d)));
 
 /**
  * Apply the write part of a request a route acknowledged to a unit's memory (FC 23: its write

@@ -1,14 +1,5 @@
-import type { ModbusRequest } from '../codec';
+import { DATA_FUNCTION_CODES, ROUTABLE_FUNCTION_CODES, requestRanges, type ModbusRequest } from '../codec';
 import type { RouteFilter, RouteHandler, RouteOptions } from './types';
-
-/** Function codes a route without a `functionCodes` filter claims: the data-access ones. */
-const DATA_FUNCTION_CODES: ReadonlySet<number> = new Set([0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0f, 0x10, 0x14, 0x15, 0x16, 0x17, 0x18]);
-
-/**
- * Function codes routes may claim when they list them: the data-access ones plus FC 7, 17 and
- * 43. FC 8, 11 and 12 report the server's own communication state and are never routed.
- */
-export const ROUTABLE_FUNCTION_CODES: ReadonlySet<number> = new Set([...DATA_FUNCTION_CODES, 0x07, 0x11, 0x2b]);
 
 /** One route: the filter compiled for a quick check, and its handler. */
 export interface Route {
@@ -18,18 +9,6 @@ export interface Route {
   readonly handler: RouteHandler;
   /** Acknowledged writes go into the memory map too (RouteOptions.storeWrites). */
   readonly storeWrites: boolean;
-}
-
-/** The address ranges a request touches; FC 23 touches two, requests without addresses none. */
-export function requestRanges(req: ModbusRequest): [number, number][] {
-  switch (req.fc) {
-    case 0x01: case 0x02: case 0x03: case 0x04: return [[req.address, req.quantity]];
-    case 0x05: case 0x06: case 0x16: return [[req.address, 1]];
-    case 0x0f: case 0x10: return [[req.address, req.values.length]];
-    case 0x17: return [[req.readAddress, req.readQuantity], [req.writeAddress, req.values.length]];
-    case 0x18: return [[req.address, 1]];
-    default: return [];
-  }
 }
 
 /**

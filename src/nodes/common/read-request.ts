@@ -2,12 +2,13 @@
  * msg ↔ request for umodbus-read: which request a msg asks for (node settings, overridden by
  * fields of a plain-object msg.payload) and what the response puts in msg.payload.
  */
-import { registersPerValue, type ByteOrder, type DataType, type ModbusRequest, type ModbusResponse, type ReadDeviceIdCode } from '../../codec';
+import { functionCodesWhere, registersPerValue, type ByteOrder, type DataType, type ModbusRequest, type ModbusResponse, type ReadDeviceIdCode } from '../../codec';
 import { BadMessageError } from './errors';
 import { byteOrderSetting, dataTypeSetting, intSetting } from './settings';
 import { decodeRegisters, isPlainObject, scalarOrArray, type JsonValue } from './values';
 
-export const READ_FUNCTION_CODES = [1, 2, 3, 4, 7, 11, 12, 17, 20, 24, 43] as const;
+/** The function codes umodbus-read sends: every read in the codec's function code table. */
+export const READ_FUNCTION_CODES: readonly number[] = functionCodesWhere((d) => d.access === 'read');
 
 export interface ReadSettings {
   unitId: number;

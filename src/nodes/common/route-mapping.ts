@@ -2,7 +2,7 @@
  * msg ↔ server route: a request the server received becomes msg.payload (decoded with the route
  * node's data type) plus plain correlation data in msg.modbus; a reply msg becomes a RouteReply.
  */
-import { BYTE_ORDERS, DATA_TYPES, registersPerValue, type ByteOrder, type DataType } from '../../codec';
+import { BYTE_ORDERS, DATA_TYPES, functionCodesWhere, readsData, registersPerValue, type ByteOrder, type DataType } from '../../codec';
 import type { ServerMemory, TableName } from '../../server/memory';
 import type { RemoteAddress, RouteReply, ServerIndication } from '../../server/types';
 import { BadMessageError } from './errors';
@@ -48,13 +48,16 @@ export function indicationPayload(ind: ServerIndication, codec: RouteCodec): Rec
   }
 }
 
+/** Reads of a data model table (FC 1-4 and 23), from the codec's function code table. */
+const READS_TABLE_VALUES: ReadonlySet<number> = new Set(functionCodesWhere((d) => readsData(d) && d.table !== undefined));
+
 /** Function codes whose reply is values read, encoded with the route's data type. */
 function readsValues(fc: number): boolean {
-  return fc === 1 || fc === 2 || fc === 3 || fc === 4 || fc === 0x17;
+  return READS_TABLE_VALUES.has(fc);
 }
 
 /** Writes: the spec's echo acknowledges them, so any payload will do. */
-const ACKNOWLEDGED = new Set([0x05, 0x06, 0x0f, 0x10, 0x15, 0x16]);
+const ACKNOWLEDGED: ReadonlySet<number> = new Set(functionCodesWhere((d) => d.access === 'write'));
 
 /** FC 7 (the status byte), 20 (the records' registers, in order), 24 (the FIFO): raw register values. */
 function rawValues(payload: unknown, fc: number): number[] {

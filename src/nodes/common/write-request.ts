@@ -2,13 +2,14 @@
  * msg ↔ request for umodbus-write: msg.payload is the value to write; a plain object with a
  * `value` field may also override unitId, fc and address (FC 22 takes {andMask, orMask}).
  */
-import { registersPerValue, type ByteOrder, type DataType, type ModbusRequest, type ModbusResponse } from '../../codec';
+import { functionCodesWhere, registersPerValue, writesData, type ByteOrder, type DataType, type ModbusRequest, type ModbusResponse } from '../../codec';
 import { BadMessageError } from './errors';
 import { readSettingsFor } from './read-request';
 import { byteOrderSetting, dataTypeSetting, intSetting } from './settings';
 import { decodeRegisters, isPlainObject, payloadToBools, payloadToRegisters, scalarOrArray } from './values';
 
-export const WRITE_FUNCTION_CODES = [5, 6, 15, 16, 21, 22, 23] as const;
+/** The function codes umodbus-write sends: every write in the codec's function code table (FC 23 too). */
+export const WRITE_FUNCTION_CODES: readonly number[] = functionCodesWhere(writesData);
 
 export interface WriteSettings {
   unitId: number;
