@@ -6,6 +6,7 @@
  * node.error with the msg.
  */
 import type { ServerIndication } from '../server/types';
+import { ModbusError } from '../codec/errors';
 import { BadMessageError, ErrorFunnel } from './common/errors';
 import { linkUser, refuseInput, reportNoConfig } from './common/flow-node';
 import { serverLinks } from './common/links';
@@ -29,11 +30,9 @@ interface RouteDef extends NodeDef {
 }
 
 /** A route timeout as an Error a Catch node can tell apart. */
-class RouteTimeoutError extends Error {
-  readonly code = 'EMODBUS_TIMEOUT';
+class RouteTimeoutError extends ModbusError {
   constructor(message: string) {
-    super(message);
-    this.name = 'TimeoutError';
+    super('EMODBUS_TIMEOUT', message);
   }
 }
 

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import { ModbusError } from '../codec';
 import { TABLE_NAMES, ANY_UNIT } from './memory';
 import type { IdentityConfig, MapSection, MemoryMapConfig } from './types';
 
 /** A map file or config that is not one: `field` names where, e.g. `holdingRegisters.values[3]`. */
-export class MapConfigError extends Error {
+export class MapConfigError extends ModbusError {
   constructor(readonly field: string, problem: string) {
-    super(`${field}: ${problem}`);
-    this.name = 'MapConfigError';
+    super('EMODBUS_CONFIG', `${field}: ${problem}`);
   }
 }
 
