@@ -63,6 +63,16 @@ export class ModbusError extends Error {
   }
 }
 
+/**
+ * Settings that cannot run: a node's config, a server's memory map or routes. Raised at deploy or
+ * start, never for one request; a flow node whose config node failed raises it for each msg.
+ */
+export class ConfigError extends ModbusError {
+  constructor(message: string) {
+    super('EMODBUS_CONFIG', message);
+  }
+}
+
 /** Why the codec refused a PDU or ADU. */
 export type CodecErrorReason =
   | 'limit' // a quantity, count or value outside the spec's range

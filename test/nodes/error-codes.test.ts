@@ -69,6 +69,10 @@ describe('errors: one tree, one table', () => {
     }
   });
 
+  it('a memory map refused is a config error, in the engine as in the nodes', () => {
+    assert.ok(new MapConfigError('units', 'bad') instanceof ConfigError);
+  });
+
   it('every code in the table is raised by something', () => {
     assert.deepEqual([...new Set(all.map((e) => e.code))].sort(), Object.keys(ERROR_KINDS).sort());
   });

@@ -4,11 +4,12 @@
  * to `done(err)` with the msg, so a Catch node sees it with `msg.error.code` set and the Modbus
  * details in `msg.error.cause`.
  */
-import { ERROR_KINDS, ModbusError, errorKind, type ErrorCode, type ErrorKind } from '../../codec/errors';
+import { ConfigError, ERROR_KINDS, ModbusError, errorKind, type ErrorCode, type ErrorKind } from '../../codec/errors';
 import type { DoneFn, Node, NodeStatus } from './red-types';
 import { errorStatus, statusKey, words } from './status';
 
 export type { ErrorKind };
+export { ConfigError };
 
 /** Plain details, safe to clone into a Catch node's msg. */
 export interface ErrorDetails {
@@ -23,13 +24,6 @@ export interface ErrorDetails {
 export class BadMessageError extends ModbusError {
   constructor(message: string) {
     super('EMODBUS_BAD_MSG', message);
-  }
-}
-
-/** A flow node whose config node is missing, failed to start, or whose own settings are invalid. */
-export class ConfigError extends ModbusError {
-  constructor(message: string) {
-    super('EMODBUS_CONFIG', message);
   }
 }
 
