@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { CodecError, ERROR_KINDS, ModbusError, ModbusExceptionError, errorKind } from '../../src/codec';
 import { UsageError } from '../../src/cli/args';
 import { BadReplyError } from '../../src/server/route-reply';
-import { MapConfigError } from '../../src/server';
+import { MapConfigError, ServerClosedError } from '../../src/server';
 import {
   BroadcastReadError, ConnectionClosedError, ConnectionLostError, QueueFullError, RequestFlushedError, TimeoutError, UnitUnavailableError,
 } from '../../src/client';
@@ -56,7 +56,7 @@ describe('nodes: the error codes in the help', () => {
 
 describe('errors: one tree, one table', () => {
   const all: ModbusError[] = [
-    ...(raised as ModbusError[]), new BadReplyError('bad reply'), new MapConfigError('units', 'bad'), new UsageError('bad flag'),
+    ...(raised as ModbusError[]), new BadReplyError('bad reply'), new MapConfigError('units', 'bad'), new UsageError('bad flag'), new ServerClosedError(),
   ];
 
   it('every error the package raises is a ModbusError named after its own class, with a code from the table', () => {
