@@ -20,7 +20,11 @@ export const Exit = {
 } as const;
 
 /** A command line that cannot be run; its message goes out with the usage hint, exit 2. */
-export class UsageError extends Error {}
+export class UsageError extends ModbusError {
+  constructor(message: string) {
+    super('EMODBUS_USAGE', message);
+  }
+}
 
 export const CONNECTION_USAGE = `connection (one of):
   --tcp HOST[:PORT]        Modbus TCP (port 502 by default)

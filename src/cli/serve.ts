@@ -2,6 +2,7 @@
  * `umodbus serve`: a Modbus server on TCP, RTU over TCP or a serial line, answering from a memory
  * map. Prints one ready line naming what it actually bound, then serves until SIGINT or SIGTERM.
  */
+import { UsageError } from './args';
 import { ModbusServer, loadMapFile, type ServerListenOptions, type ServerOptions, type ServerRequestEvent } from '../server';
 
 const USAGE = `usage: umodbus serve (--tcp HOST:PORT | --rtu-tcp HOST:PORT | --rtu PATH --baud N) [options]
@@ -22,7 +23,6 @@ const USAGE = `usage: umodbus serve (--tcp HOST:PORT | --rtu-tcp HOST:PORT | --r
   --verbose                log each request to stderr
 `;
 
-class UsageError extends Error {}
 
 interface Args {
   listen: ServerListenOptions;

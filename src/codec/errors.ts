@@ -1,13 +1,75 @@
 import { exceptionName } from './exceptions';
 
-/** Base class of every error this package raises, so callers can tell ours from anything else. */
+/** What kind of failure an error is: what a flow or a person does about it. */
+export type ErrorKind =
+  | 'exception' // the server answered with a Modbus exception
+  | 'timeout' // no answer in time (a client request, or a server route's flow)
+  | 'queue-full' // refused at once: too many requests waiting
+  | 'bad-msg' // input that cannot be a request or reply (a msg, a PDU, a route reply)
+  | 'closed' // the request ended with its client (closed, flushed)
+  | 'connection-lost' // the link dropped while the request was on the wire
+  | 'unit-unavailable' // the unit is backed off after repeated timeouts
+  | 'connect-failed' // the link could not be opened
+  | 'broadcast-read' // a read addressed to unit 0
+  | 'config' // settings that cannot run (a node's config, a memory map)
+  | 'usage' // a command line the CLI cannot run
+  | 'error'; // anything that is not ours
+
+/**
+ * The one table of codes: every code a ModbusError carries, and the kind it is. A code is added
+ * here when something raises it, and removed when nothing does.
+ */
+export const ERROR_KINDS = {
+  EMODBUS_CODEC: 'bad-msg',
+  EMODBUS_EXCEPTION: 'exception',
+  EMODBUS_TIMEOUT: 'timeout',
+  EMODBUS_QUEUE_FULL: 'queue-full',
+  EMODBUS_CLOSED: 'closed',
+  EMODBUS_FLUSHED: 'closed',
+  EMODBUS_CONNECTION_LOST: 'connection-lost',
+  EMODBUS_UNIT_UNAVAILABLE: 'unit-unavailable',
+  EMODBUS_CONNECT: 'connect-failed',
+  EMODBUS_BROADCAST_READ: 'broadcast-read',
+  EMODBUS_BAD_MSG: 'bad-msg',
+  EMODBUS_BAD_REPLY: 'bad-msg',
+  EMODBUS_CONFIG: 'config',
+  EMODBUS_USAGE: 'usage',
+} as const satisfies Record<string, ErrorKind>;
+
+/** A code from the table. */
+export type ErrorCode = keyof typeof ERROR_KINDS;
+
+/** The kind of a code; 'error' for a code not in the table (a socket's ECONNREFUSED, say). */
+export function errorKind(code: string): ErrorKind {
+  return Object.prototype.hasOwnProperty.call(ERROR_KINDS, code) ? ERROR_KINDS[code as ErrorCode] : 'error';
+}
+
+/**
+ * Base class of every error this package raises, so callers can tell ours from anything else.
+ * Its name is its own class's name, never another's; what it is comes from `code`.
+ */
 export class ModbusError extends Error {
-  /** A stable machine-readable code, e.g. `EMODBUS_CODEC`, `EMODBUS_EXCEPTION`, `EMODBUS_TIMEOUT`. */
-  readonly code: string;
-  constructor(code: string, message: string) {
+  /** A stable machine-readable code from ERROR_KINDS, e.g. `EMODBUS_CODEC`, `EMODBUS_TIMEOUT`. */
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
     super(message);
     this.name = new.target.name;
     this.code = code;
+  }
+
+  /** What kind of failure this is, from the one table. */
+  get kind(): ErrorKind {
+    return ERROR_KINDS[this.code];
+  }
+}
+
+/**
+ * Settings that cannot run: a node's config, a server's memory map or routes. Raised at deploy or
+ * start, never for one request; a flow node whose config node failed raises it for each msg.
+ */
+export class ConfigError extends ModbusError {
+  constructor(message: string) {
+    super('EMODBUS_CONFIG', message);
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import type { ClientDefSettings } from './common/client-options';
 import { ClientLink } from './common/client-link';
-import { clientLinks } from './common/links';
+import type { ClientConfigNode } from './common/links';
 import type { Node, NodeAPI, NodeDef } from './common/red-types';
 import { registerSerialPortsEndpoint } from './common/serial-ports';
 import { setStatusTranslator } from './common/status';
@@ -20,13 +20,12 @@ export = function register(RED: NodeAPI): void {
       const allow = def.allowConnection === true || def.allowConnection === 'true';
       link = new ClientLink(this.id, def, (err) => this.warn(`connect: ${err.message}`), allow, def.name || this.id);
     } catch (err) {
-      // Users find no link in the registry and say so on their own status.
+      // Users find no link on this node and say so on their own status.
       this.error(`invalid settings: ${(err as Error).message}`);
       return;
     }
-    clientLinks.set(this.id, link);
+    (this as ClientConfigNode).link = link;
     this.on('close', (_removed, done) => {
-      clientLinks.remove(this.id, link);
       link.close().then(done, done);
     });
   }

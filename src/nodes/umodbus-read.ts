@@ -9,7 +9,7 @@ import { exchange, requestFacts, type Exchange } from './common/request-node';
 import { ClientNodeStatus } from './common/client-status';
 import { BadMessageError, describeError, type ErrorDetails } from './common/errors';
 import { reportNoConfig } from './common/flow-node';
-import { clientLinks } from './common/links';
+import { clientConfigNode } from './common/links';
 import { buildReadRequest, decodeReadResponse, mergeChunks, readChunks, readSettingsFrom, type ReadPlan } from './common/read-request';
 import type { DoneFn, Node, NodeAPI, NodeDef, NodeMessage, SendFn } from './common/red-types';
 import { intSetting } from './common/settings';
@@ -62,7 +62,7 @@ export = function register(RED: NodeAPI): void {
   }
 
   function startRead(node: Node, def: ReadDef): void {
-    const found = clientLinks.get(def.client);
+    const found = clientConfigNode(RED.nodes, def.client)?.link;
     if (!found) {
       reportNoConfig(node, 'umodbus-client');
       return;

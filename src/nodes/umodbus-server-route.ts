@@ -6,13 +6,14 @@
  * node.error with the msg.
  */
 import type { ServerIndication } from '../server/types';
+import { ModbusError } from '../codec/errors';
 import { BadMessageError, ErrorFunnel } from './common/errors';
 import { linkUser, refuseInput, reportNoConfig } from './common/flow-node';
-import { serverLinks } from './common/links';
+import { serverConfigNode } from './common/links';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from './common/red-types';
 import { routeFilterFrom } from './common/route-filter';
 import { indicationPayload, memoryOperation, replyFromPayload, runMemoryOperation, type RouteCodec, type RouteCorrelation } from './common/route-mapping';
-import { failedServers, type PendingRequest } from './common/server-link';
+import type { PendingRequest } from './common/server-link';
 import { byteOrderSetting, dataTypeSetting } from './common/settings';
 import { statusKey } from './common/status';
 import { isPlainObject } from './common/values';
@@ -29,11 +30,9 @@ interface RouteDef extends NodeDef {
 }
 
 /** A route timeout as an Error a Catch node can tell apart. */
-class RouteTimeoutError extends Error {
-  readonly code = 'EMODBUS_TIMEOUT';
+class RouteTimeoutError extends ModbusError {
   constructor(message: string) {
-    super(message);
-    this.name = 'TimeoutError';
+    super('EMODBUS_TIMEOUT', message);
   }
 }
 
@@ -44,10 +43,11 @@ export = function register(RED: NodeAPI): void {
   }
 
   function startRoute(node: Node, def: RouteDef): void {
-    const link = serverLinks.get(def.server);
+    const config = serverConfigNode(RED.nodes, def.server);
+    const link = config?.link;
     if (!link || def.server === undefined) {
       // A server whose settings were refused says why (its memory map, say), as "bad config".
-      const failed = def.server === undefined ? undefined : failedServers.get(def.server);
+      const failed = config?.failure;
       if (failed) refuseInput(node, failed.reason, statusKey('config'));
       else reportNoConfig(node, 'umodbus-server');
       return;

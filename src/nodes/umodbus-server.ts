@@ -2,9 +2,9 @@
  * umodbus-server: the config node that owns one Modbus server. It listens from deploy on, so the
  * memory map answers with no flow nodes; umodbus-server-route nodes add flow-answered routes.
  */
-import { serverLinks } from './common/links';
+import type { ServerConfigNode } from './common/links';
 import type { Node, NodeAPI, NodeDef } from './common/red-types';
-import { ServerLink, failedServers, type Say } from './common/server-link';
+import { ServerLink, type Say } from './common/server-link';
 import { ANY_HOST, serverOptionsFrom, type ServerDefSettings } from './common/server-options';
 
 type ServerDef = NodeDef & ServerDefSettings;
@@ -24,17 +24,12 @@ export = function register(RED: NodeAPI): void {
     } catch (err) {
       // Route nodes on this server refuse their msgs with the reason, so a Catch node sees it.
       const failure = { reason: `server ${def.name || def.id}: invalid settings: ${(err as Error).message}` };
-      failedServers.set(this.id, failure);
+      (this as ServerConfigNode).failure = failure;
       this.error(failure.reason);
-      this.on('close', (_removed, done) => {
-        if (failedServers.get(this.id) === failure) failedServers.delete(this.id);
-        done();
-      });
       return;
     }
-    serverLinks.set(this.id, link);
+    (this as ServerConfigNode).link = link;
     this.on('close', (_removed, done) => {
-      serverLinks.remove(this.id, link);
       link.close().then(done, done);
     });
   }

@@ -5,7 +5,7 @@
  */
 import { ClientNodeStatus } from './common/client-status';
 import { reportNoConfig } from './common/flow-node';
-import { clientLinks } from './common/links';
+import { clientConfigNode } from './common/links';
 import type { Node, NodeAPI, NodeDef } from './common/red-types';
 import { exchange, requestFacts, type Exchange } from './common/request-node';
 import { buildWriteRequest, writeResultPayload, writeSettingsFrom, type WritePlan } from './common/write-request';
@@ -21,7 +21,7 @@ export = function register(RED: NodeAPI): void {
   }
 
   function startWrite(node: Node, def: WriteDef): void {
-    const found = clientLinks.get(def.client);
+    const found = clientConfigNode(RED.nodes, def.client)?.link;
     if (!found) {
       reportNoConfig(node, 'umodbus-client');
       return;

@@ -6,3 +6,5 @@ export { DeviceIdentity, DEFAULT_IDENTITY } from './identity';
 export { CommDiagnostics } from './diagnostics';
 export { ROUTABLE_FUNCTION_CODES } from '../codec';
 export { parseMapConfig, loadMapFile, MapConfigError } from './map-config';
+export { ServerClosedError } from './errors';
+export { BadReplyError } from './route-reply';

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import { ConfigError } from '../codec';
 import { TABLE_NAMES, ANY_UNIT } from './memory';
 import type { IdentityConfig, MapSection, MemoryMapConfig } from './types';
 
 /** A map file or config that is not one: `field` names where, e.g. `holdingRegisters.values[3]`. */
-export class MapConfigError extends Error {
+export class MapConfigError extends ConfigError {
   constructor(readonly field: string, problem: string) {
     super(`${field}: ${problem}`);
-    this.name = 'MapConfigError';
   }
 }
 
@@ -132,23 +132,23 @@ export function parseMapConfig(json: unknown): MemoryMapConfig | { units: Record
   return flatMap(json, '');
 }
 
-/** Read, parse and check a map file; every failure is an Error whose message names the file and field. */
+/** Read, parse and check a map file; every failure is a MapConfigError whose message names the file and field. */
 export async function loadMapFile(file: string): Promise<MemoryMapConfig | { units: Record<string, MemoryMapConfig> }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new Error(`map file ${file}: ${(err as Error).message}`);
+    throw new MapConfigError(`map file ${file}`, (err as Error).message);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`map file ${file}: not valid JSON (${(err as Error).message})`);
+    throw new MapConfigError(`map file ${file}`, `not valid JSON (${(err as Error).message})`);
   }
   try {
     return parseMapConfig(json);
   } catch (err) {
-    throw new Error(`map file ${file}: ${(err as Error).message}`);
+    throw new MapConfigError(`map file ${file}`, (err as Error).message);
   }
 }

@@ -1,8 +1,12 @@
-import type { ModbusRequest, ModbusResponse } from '../codec';
+import { ModbusError, type ModbusRequest, type ModbusResponse } from '../codec';
 import type { RouteReply } from './types';
 
 /** A route reply that cannot answer its request: the server sends 04 and counts it. */
-export class BadReplyError extends Error {}
+export class BadReplyError extends ModbusError {
+  constructor(message: string) {
+    super('EMODBUS_BAD_REPLY', message);
+  }
+}
 
 /** What a route's reply becomes: a response, an exception code, or nothing on the wire. */
 export type ReplyOutcome = ModbusResponse | number | null;

@@ -12,6 +12,7 @@ import { SerialListener } from './listeners/serial';
 import { ServerMemory, type UnitMemory } from './memory';
 import { MEMORY_FUNCTION_CODES, executeOnMemory, storeWrite } from './memory-handler';
 import { BadReplyError, resolveReply, type ReplyOutcome } from './route-reply';
+import { ServerClosedError } from './errors';
 import { RouteTable, type Route } from './routes';
 import type {
   MemoryWriteEvent, ModbusServerApi, RouteFilter, RouteHandler, RouteOptions, RouteReply, ServerCounters, ServerListenOptions, ServerOptions,
@@ -140,13 +141,13 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
 
   /** Start a listener; several may run at once (say TCP and a serial line). */
   async listen(options: ServerListenOptions): Promise<{ host?: string; port?: number; path?: string }> {
-    if (this.closed) throw new Error('server is closed');
+    if (this.closed) throw new ServerClosedError();
     const listener = options.type === 'rtu' ? new SerialListener(this, options) : new TcpListener(this, options);
     await listener.start();
     if (this.closed) {
       // close() ran while the port was opening: release it rather than leak it.
       await listener.close();
-      throw new Error('server closed while listening');
+      throw new ServerClosedError('server closed while listening');
     }
     this.listeners_.push(listener);
     return listener.address;

@@ -6,8 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
-import { allNodes, catchAll, collect, delay, helper, node, onTab, statusArgs, waitFor } from './helpers';
-import { serverLinks } from '../../src/nodes/common/links';
+import { allNodes, catchAll, collect, delay, helper, node, onTab, statusArgs, waitFor, serverLink } from './helpers';
 import { freePort, ptyPair, type PtyPair } from './real-io';
 
 type N = Record<string, unknown> & { id: string; type: string };
@@ -150,8 +149,8 @@ describe('umodbus-client options on the wire (real engines)', function () {
       { id: 'c2', type: 'umodbus-client', transport: 'ascii', serialPath: b.b, baudRate: 4800, stopBits: 1, dataBits: 7, parity: 'even' },
       read('r1', 'c1'), read('r2', 'c2')));
     await waitFor(() => statusArgs(node('r1')).at(-1)?.fill === 'green' && statusArgs(node('r2')).at(-1)?.fill === 'green', 'both ports open', 5000);
-    await serverLinks.get('s1')?.bound;
-    await serverLinks.get('s2')?.bound;
+    await serverLink('s1')?.bound;
+    await serverLink('s2')?.bound;
     assert.deepEqual(tty(a.b), { speed: 19200, cstopb: true });
     assert.deepEqual(tty(b.b), { speed: 4800, cstopb: false });
     assert.deepEqual(tty(a.a), { speed: 19200, cstopb: true }, 'the server side too');

@@ -6,7 +6,10 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CodecError, ModbusExceptionError } from '../../src/codec';
+import { CodecError, ERROR_KINDS, ModbusError, ModbusExceptionError, errorKind } from '../../src/codec';
+import { UsageError } from '../../src/cli/args';
+import { BadReplyError } from '../../src/server/route-reply';
+import { MapConfigError, ServerClosedError } from '../../src/server';
 import {
   BroadcastReadError, ConnectionClosedError, ConnectionLostError, QueueFullError, RequestFlushedError, TimeoutError, UnitUnavailableError,
 } from '../../src/client';
@@ -49,4 +52,33 @@ describe('nodes: the error codes in the help', () => {
       });
     }
   }
+});
+
+describe('errors: one tree, one table', () => {
+  const all: ModbusError[] = [
+    ...(raised as ModbusError[]), new BadReplyError('bad reply'), new MapConfigError('units', 'bad'), new UsageError('bad flag'), new ServerClosedError(),
+  ];
+
+  it('every error the package raises is a ModbusError named after its own class, with a code from the table', () => {
+    for (const err of all) {
+      assert.ok(err instanceof ModbusError, `${err.name} is a ModbusError`);
+      assert.equal(err.name, err.constructor.name, 'no class takes another\'s name');
+      assert.ok(Object.prototype.hasOwnProperty.call(ERROR_KINDS, err.code), `${err.name}: ${err.code} is in the table`);
+      assert.equal(err.kind, errorKind(err.code));
+      assert.equal(toNodeError(err).cause.kind, err.kind, 'the nodes take the kind from the same table');
+    }
+  });
+
+  it('a memory map refused is a config error, in the engine as in the nodes', () => {
+    assert.ok(new MapConfigError('units', 'bad') instanceof ConfigError);
+  });
+
+  it('every code in the table is raised by something', () => {
+    assert.deepEqual([...new Set(all.map((e) => e.code))].sort(), Object.keys(ERROR_KINDS).sort());
+  });
+
+  it('a code outside the table is of kind error', () => {
+    assert.equal(errorKind('ECONNREFUSED'), 'error');
+    assert.equal(errorKind('toString'), 'error');
+  });
 });

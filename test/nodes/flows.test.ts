@@ -5,8 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import ModbusRTU from 'modbus-serial';
-import { allNodes, catchAll, collect, helper, node, onTab, statusArgs, waitFor } from './helpers';
-import { serverLinks } from '../../src/nodes/common/links';
+import { allNodes, catchAll, collect, helper, node, onTab, statusArgs, waitFor, serverLink } from './helpers';
 import { freePort } from './real-io';
 
 type N = Record<string, unknown> & { id: string; type: string };
@@ -169,7 +168,7 @@ describe('full flows over TCP (real engines)', function () {
     node('r2').receive({});
     await waitFor(() => out.length === 2, 'both read', 5000);
     for (const id of ['r1', 'r2']) assert.equal(statusArgs(node(id)).at(-1)?.fill, 'green', id);
-    assert.equal(serverLinks.get('s1')?.counters()?.connections, 1, 'one TCP connection for both nodes');
+    assert.equal(serverLink('s1')?.counters()?.connections, 1, 'one TCP connection for both nodes');
   });
 
   it('a refused connection shows on every user of the client, and a request fails to a Catch node', async () => {

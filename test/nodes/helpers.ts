@@ -5,6 +5,9 @@ import serverNode from '../../src/nodes/umodbus-server';
 import readNode from '../../src/nodes/umodbus-read';
 import writeNode from '../../src/nodes/umodbus-write';
 import routeNode from '../../src/nodes/umodbus-server-route';
+import { serverConfigNode } from '../../src/nodes/common/links';
+import type { Node } from '../../src/nodes/common/red-types';
+import type { ServerLink } from '../../src/nodes/common/server-link';
 import { nodeRedMain } from './node-red-runtime';
 
 helper.init(nodeRedMain);
@@ -47,6 +50,11 @@ export function node(id: string): TestNode {
   const n = helper.getNode(id) as unknown as TestNode | null;
   if (!n) throw new Error(`node ${id} not in the flow`);
   return n;
+}
+
+/** The link a umodbus-server config node owns, found as the nodes find it: through Node-RED's getNode. */
+export function serverLink(id: string): ServerLink | undefined {
+  return serverConfigNode({ getNode: (i) => helper.getNode(i) as Node | null }, id)?.link;
 }
 
 /** Collect msgs arriving at a helper node. */

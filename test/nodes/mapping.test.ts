@@ -1,6 +1,7 @@
 /** The msg ↔ request mapping and settings parsing, as plain functions (no Node-RED). */
 import { strict as assert } from 'node:assert';
 import { valuesToRegisters } from '../../src/codec';
+import { QueueFullError } from '../../src/client';
 import { BadMessageError, describeError, toNodeError } from '../../src/nodes/common/errors';
 import { buildReadRequest, decodeReadResponse, readSettingsFrom } from '../../src/nodes/common/read-request';
 import { indicationPayload, replyFromPayload } from '../../src/nodes/common/route-mapping';
@@ -107,12 +108,16 @@ describe('nodes: msg ↔ request mapping', () => {
     assert.throws(() => serverOptionsFrom({ port: 70000 }));
   });
 
-  it('errors: kind from the name or the code, exception details kept', () => {
+  it('errors: kind from the code alone, exception details kept', () => {
     assert.deepEqual(describeError(new BadMessageError('x')), { kind: 'bad-msg', code: 'EMODBUS_BAD_MSG' });
     assert.equal(describeError(Object.assign(new Error('t'), { code: 'EMODBUS_TIMEOUT' })).kind, 'timeout');
     assert.equal(describeError('text').kind, 'error');
-    const e = toNodeError(Object.assign(new Error('q'), { name: 'QueueFullError', code: 'EMODBUS_QUEUE' }));
-    assert.equal(e.code, 'EMODBUS_QUEUE');
+    // A name is no kind: an error calling itself QueueFullError with a code not in the table is just an error.
+    const named = toNodeError(Object.assign(new Error('q'), { name: 'QueueFullError', code: 'EMODBUS_QUEUE' }));
+    assert.equal(named.code, 'EMODBUS_QUEUE');
+    assert.equal(named.cause.kind, 'error');
+    const e = toNodeError(new QueueFullError(10));
+    assert.equal(e.code, 'EMODBUS_QUEUE_FULL');
     assert.equal(e.cause.kind, 'queue-full');
     assert.ok(Object.prototype.hasOwnProperty.call(e, 'code') && Object.prototype.hasOwnProperty.call(e, 'cause'), 'own properties, which Node-RED copies to msg.error');
   });

@@ -7,8 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readlinkSync } from 'node:fs';
 import { SerialPort } from 'serialport';
-import { allNodes, collect, delay, helper, onTab, waitFor } from './helpers';
-import { serverLinks } from '../../src/nodes/common/links';
+import { allNodes, collect, delay, helper, onTab, waitFor, serverLink } from './helpers';
 import { canBind, freePort, handleCounts, ptyPair, type PtyPair } from './real-io';
 import { fromNodeRed } from './node-red-runtime';
 
@@ -121,7 +120,7 @@ describe('redeploy (real engines)', function () {
     await helper.load(allNodes, base);
     const out = collect('out');
     await waitFor(() => out.length > 0, 'r1 polls', 5000);
-    const server = serverLinks.get('s1');
+    const server = serverLink('s1');
     assert.equal(server?.counters()?.connections, 1);
     for (const [what, flow] of [
       ['r2 changed', edit((n) => ({ ...n, address: 0 }))],

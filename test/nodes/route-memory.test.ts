@@ -6,8 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { ModbusClient } from '../../src/client/client';
 import { ModbusExceptionError } from '../../src/codec';
-import { serverLinks } from '../../src/nodes/common/links';
-import { allNodes, callsOf, catchAll, collect, helper, node, onTab, waitFor } from './helpers';
+import { allNodes, callsOf, catchAll, collect, helper, node, onTab, waitFor, serverLink } from './helpers';
 import { freePort } from './real-io';
 
 type N = Record<string, unknown> & { id: string; type: string };
@@ -35,7 +34,7 @@ describe('umodbus-server-route: the memory map from the flow (real engines)', fu
   const tail: N[] = [{ id: 'req', type: 'helper' }, { id: 'mem', type: 'helper' }, catchAll('catch', 'caught'), { id: 'caught', type: 'helper' }];
 
   async function connect(): Promise<ModbusClient> {
-    await serverLinks.get('s1')?.bound;
+    await serverLink('s1')?.bound;
     client = new ModbusClient({ transport: { type: 'tcp', host: '127.0.0.1', port }, timeout: 2000, retries: 0 });
     return client;
   }

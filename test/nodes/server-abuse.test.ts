@@ -6,9 +6,8 @@
  */
 import { strict as assert } from 'node:assert';
 import type { Socket } from 'node:net';
-import { allNodes, callsOf, catchAll, collect, helper, node, onTab, statusArgs, waitFor } from './helpers';
+import { allNodes, callsOf, catchAll, collect, helper, node, onTab, statusArgs, waitFor, serverLink } from './helpers';
 import { useFakeEngines } from './fake-engines';
-import { serverLinks } from '../../src/nodes/common/links';
 import { serverOptionsFrom } from '../../src/nodes/common/server-options';
 import { freePort } from './real-io';
 import { ask, rawSocket } from '../fixtures/mbap-socket';
@@ -28,7 +27,7 @@ describe('umodbus-server node defaults under abuse (real engines)', function () 
     const port = await freePort();
     // No host, policy or idle timeout: what a flow saved before these settings existed gets.
     await helper.load(allNodes, onTab({ id: 's1', type: 'umodbus-server', transport: 'tcp', port }));
-    const link = serverLinks.get('s1');
+    const link = serverLink('s1');
     const bound = await link?.bound;
     assert.equal(bound?.host, '127.0.0.1');
     assert.deepEqual(link?.options.listen, { type: 'tcp', host: '127.0.0.1', port, maxConnections: 32, connectionPolicy: 'close-oldest-idle', idleTimeout: 60000 });
@@ -37,13 +36,13 @@ describe('umodbus-server node defaults under abuse (real engines)', function () 
   it('32 idle sockets do not lock a client out: with the node\'s defaults the 33rd connection is answered', async () => {
     const port = await freePort();
     await helper.load(allNodes, onTab({ id: 's1', type: 'umodbus-server', transport: 'tcp', host: '127.0.0.1', port, memoryMap: '{"holdingRegisters":{"values":[42]}}' }));
-    await serverLinks.get('s1')?.bound;
+    await serverLink('s1')?.bound;
     for (let i = 0; i < 32; i++) sockets.push(await rawSocket(port));
-    await waitFor(() => serverLinks.get('s1')?.counters()?.connections === 32, '32 connections held', 3000);
+    await waitFor(() => serverLink('s1')?.counters()?.connections === 32, '32 connections held', 3000);
     const late = await rawSocket(port);
     sockets.push(late);
     assert.deepEqual(await ask(late, READ_HR0), [3, 2, 0, 42], 'the newcomer is served');
-    assert.equal(serverLinks.get('s1')?.counters()?.refusedConnections, 0);
+    assert.equal(serverLink('s1')?.counters()?.refusedConnections, 0);
     assert.equal(sockets[0].destroyed || (await new Promise((r) => { sockets[0].once('close', () => r(true)); setTimeout(() => r(false), 1000); })), true, 'the oldest idle one made room');
   });
 
@@ -53,8 +52,8 @@ describe('umodbus-server node defaults under abuse (real engines)', function () 
       { id: 's1', type: 'umodbus-server', transport: 'tcp', host: '127.0.0.1', port: on },
       { id: 's2', type: 'umodbus-server', transport: 'tcp', host: '127.0.0.1', port: off, fc8: false },
     ));
-    await serverLinks.get('s1')?.bound;
-    await serverLinks.get('s2')?.bound;
+    await serverLink('s1')?.bound;
+    await serverLink('s2')?.bound;
     const a = await rawSocket(on);
     const b = await rawSocket(off);
     sockets.push(a, b);
@@ -84,7 +83,7 @@ describe('umodbus-server node memory map checked like `serve --map`', function (
         { id: 'rt', type: 'umodbus-server-route', server: 's1', wires: [[]] },
         catchAll('catch', 'caught'), { id: 'caught', type: 'helper' },
       ));
-      assert.equal(serverLinks.get('s1'), undefined, 'no server runs');
+      assert.equal(serverLink('s1'), undefined, 'no server runs');
       const errors = callsOf(node('s1'), 'error').map((a) => String(a[0]));
       assert.ok(errors.some((e) => message.test(e)), `the server logs the field: ${errors.join(' | ')}`);
       const status = statusArgs(node('rt')).at(-1);

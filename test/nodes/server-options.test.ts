@@ -4,8 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import type { Socket } from 'node:net';
-import { allNodes, catchAll, collect, helper, node, onTab, waitFor } from './helpers';
-import { serverLinks } from '../../src/nodes/common/links';
+import { allNodes, catchAll, collect, helper, node, onTab, waitFor, serverLink } from './helpers';
 import { freePort } from './real-io';
 import { rawSocket } from '../fixtures/mbap-socket';
 
@@ -49,7 +48,7 @@ describe('umodbus-server options seen by a client (real engines)', function () {
 
   it('max connections with the refuse policy: the connection past the limit is refused and counted', async () => {
     await helper.load(allNodes, onTab(server({ maxConnections: 2, connectionPolicy: 'refuse' })));
-    const link = serverLinks.get('s1');
+    const link = serverLink('s1');
     await link?.bound;
     for (let i = 0; i < 3; i++) sockets.push(await rawSocket(port));
     assert.equal(await closed(sockets[2], 2000), true, 'the third connection is closed');
@@ -61,8 +60,8 @@ describe('umodbus-server options seen by a client (real engines)', function () {
   it('idle timeout: a quiet connection is closed after it; 0 keeps it', async () => {
     const other = await freePort();
     await helper.load(allNodes, onTab(server({ idleTimeout: 300 }), { ...server({ idleTimeout: 0 }), id: 's2', port: other }));
-    await serverLinks.get('s1')?.bound;
-    await serverLinks.get('s2')?.bound;
+    await serverLink('s1')?.bound;
+    await serverLink('s2')?.bound;
     const started = Date.now();
     const quiet = await rawSocket(port);
     const kept = await rawSocket(other);

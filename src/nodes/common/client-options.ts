@@ -1,4 +1,5 @@
 /** umodbus-client editor settings → the client engine's options, checked at deploy. */
+import { ConfigError } from '../../codec/errors';
 import type { ClientOptions, ClientTransportOptions, SerialSettings } from '../../client/types';
 import { intSetting, optionalNumberSetting, stringSetting } from './settings';
 
@@ -24,7 +25,7 @@ export interface ClientDefSettings {
 /** `rtu`: whether the line carries RTU, the only framing with an inter-frame silence (ASCII ignores the setting). */
 export function serialSettings(def: { serialPath?: unknown; baudRate?: unknown; dataBits?: unknown; parity?: unknown; stopBits?: unknown; interFrameDelay?: unknown }, rtu: boolean): SerialSettings {
   const path = stringSetting(def.serialPath, '');
-  if (path === '') throw new Error('no serial port set');
+  if (path === '') throw new ConfigError('no serial port set');
   const parity = def.parity === 'even' || def.parity === 'odd' ? def.parity : 'none';
   const interFrameDelay = rtu ? optionalNumberSetting(def.interFrameDelay, 0, 1000, 'inter-frame delay (ms)') : undefined;
   return {
@@ -43,7 +44,7 @@ function transportFrom(def: ClientDefSettings): ClientTransportOptions {
   if (type === 'rtu' || type === 'ascii') return { type, ...serialSettings(def, type === 'rtu') };
   const host = stringSetting(def.host, '127.0.0.1');
   const port = intSetting(def.port, 502);
-  if (port < 1 || port > 65535) throw new Error(`port ${port} is outside 1..65535`);
+  if (port < 1 || port > 65535) throw new ConfigError(`port ${port} is outside 1..65535`);
   if (type === 'rtu-tcp' || type === 'udp') return { type, host, port };
   return { type: 'tcp', host, port };
 }

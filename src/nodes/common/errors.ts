@@ -4,10 +4,12 @@
  * to `done(err)` with the msg, so a Catch node sees it with `msg.error.code` set and the Modbus
  * details in `msg.error.cause`.
  */
+import { ConfigError, ERROR_KINDS, ModbusError, errorKind, type ErrorCode, type ErrorKind } from '../../codec/errors';
 import type { DoneFn, Node, NodeStatus } from './red-types';
 import { errorStatus, statusKey, words } from './status';
 
-export type ErrorKind = 'exception' | 'timeout' | 'queue-full' | 'bad-msg' | 'closed' | 'connection-lost' | 'unit-unavailable' | 'connect-failed' | 'broadcast-read' | 'skipped' | 'config' | 'error';
+export type { ErrorKind };
+export { ConfigError };
 
 /** Plain details, safe to clone into a Catch node's msg. */
 export interface ErrorDetails {
@@ -19,62 +21,27 @@ export interface ErrorDetails {
 }
 
 /** A msg the node cannot turn into a request (wrong types, out-of-range fields). */
-export class BadMessageError extends Error {
-  readonly code = 'EMODBUS_BAD_MSG';
+export class BadMessageError extends ModbusError {
   constructor(message: string) {
-    super(message);
-    this.name = 'BadMessageError';
+    super('EMODBUS_BAD_MSG', message);
   }
 }
 
-/** A flow node whose config node is missing, failed to start, or whose own settings are invalid. */
-export class ConfigError extends Error {
-  readonly code = 'EMODBUS_CONFIG';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
-
-const KIND_BY_CODE: Record<string, ErrorKind> = {
-  EMODBUS_CONFIG: 'config',
-  EMODBUS_EXCEPTION: 'exception',
-  EMODBUS_TIMEOUT: 'timeout',
-  EMODBUS_QUEUE_FULL: 'queue-full',
-  EMODBUS_BAD_MSG: 'bad-msg',
-  EMODBUS_CODEC: 'bad-msg',
-  EMODBUS_CLOSED: 'closed',
-  EMODBUS_CONNECTION_LOST: 'connection-lost',
-  EMODBUS_UNIT_UNAVAILABLE: 'unit-unavailable',
-  EMODBUS_FLUSHED: 'closed',
-  EMODBUS_CONNECT: 'connect-failed',
-  EMODBUS_BROADCAST_READ: 'broadcast-read',
-};
-
-const KIND_BY_NAME: Record<string, ErrorKind> = {
-  ModbusExceptionError: 'exception',
-  TimeoutError: 'timeout',
-  QueueFullError: 'queue-full',
-  BadMessageError: 'bad-msg',
-  CodecError: 'bad-msg',
-  ConnectionClosedError: 'closed',
-  ConnectionLostError: 'connection-lost',
-  UnitUnavailableError: 'unit-unavailable',
-  RequestFlushedError: 'closed',
-  ConnectError: 'connect-failed',
-  BroadcastReadError: 'broadcast-read',
-  ConfigError: 'config',
-};
+/**
+ * Codes in the table that never reach a read or write node's msg.error: a route reply the server
+ * engine refuses is answered with exception 04 and reported, and usage is the CLI's own.
+ */
+const NOT_ON_REQUEST_NODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['EMODBUS_BAD_REPLY', 'EMODBUS_USAGE']);
 
 function field(err: object, key: string): unknown {
   return (err as Record<string, unknown>)[key];
 }
 
-/** What went wrong, as plain data; by error name first, then code, because the engines' codes may vary. */
+/** What went wrong, as plain data; the kind comes from the code, through the one table. */
 export function describeError(err: unknown): ErrorDetails {
   if (!(err instanceof Error)) return { kind: 'error', code: 'EMODBUS_ERROR' };
   const code = typeof field(err, 'code') === 'string' ? (field(err, 'code') as string) : 'EMODBUS_ERROR';
-  const kind = KIND_BY_NAME[err.name] ?? KIND_BY_CODE[code] ?? 'error';
+  const kind = errorKind(code);
   const details: ErrorDetails = { kind, code };
   const exceptionCode = field(err, 'exceptionCode');
   if (kind === 'exception' && typeof exceptionCode === 'number') {
@@ -161,7 +128,7 @@ export function failureText(err: unknown, target?: string): string {
 }
 
 /** Every code a read or write node may put on msg.error.code; the help lists each (test/nodes/error-codes.test.ts). */
-export const NODE_ERROR_CODES = Object.keys(KIND_BY_CODE);
+export const NODE_ERROR_CODES: string[] = (Object.keys(ERROR_KINDS) as ErrorCode[]).filter((c) => !NOT_ON_REQUEST_NODES.has(c));
 
 /** The Error handed to done(): own `code` and `cause`, the two fields Node-RED copies to msg.error. */
 export function toNodeError(err: unknown): Error & { code: string; cause: ErrorDetails } {

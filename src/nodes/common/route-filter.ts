@@ -1,4 +1,5 @@
 /** umodbus-server-route editor settings → the engine's route filter; empty means "any". */
+import { ConfigError } from '../../codec/errors';
 import { ROUTABLE_FUNCTION_CODES } from '../../server';
 import type { RouteFilter } from '../../server/types';
 import { intListSetting, intSetting } from './settings';
@@ -11,7 +12,7 @@ export function routeFilterFrom(def: { unitIds?: unknown; functionCodes?: unknow
   const unroutable = functionCodes?.filter((fc) => !ROUTABLE_FUNCTION_CODES.has(fc));
   if (unroutable?.length) {
     // FC 8, 11 and 12 report the server's own line state; the rest are not Modbus data requests.
-    throw new Error(`function code ${unroutable.join(', ')} cannot be routed (routable: ${[...ROUTABLE_FUNCTION_CODES].sort((a, b) => a - b).join(', ')})`);
+    throw new ConfigError(`function code ${unroutable.join(', ')} cannot be routed (routable: ${[...ROUTABLE_FUNCTION_CODES].sort((a, b) => a - b).join(', ')})`);
   }
   if (functionCodes) filter.functionCodes = functionCodes;
   const hasStart = def.addressStart !== undefined && def.addressStart !== '';
@@ -19,7 +20,7 @@ export function routeFilterFrom(def: { unitIds?: unknown; functionCodes?: unknow
   if (hasStart || hasEnd) {
     const start = intSetting(def.addressStart, 0);
     const end = intSetting(def.addressEnd, 0xffff);
-    if (start < 0 || end > 0xffff || start > end) throw new Error(`address range ${start}..${end} is not inside 0..65535`);
+    if (start < 0 || end > 0xffff || start > end) throw new ConfigError(`address range ${start}..${end} is not inside 0..65535`);
     filter.addressRange = { start, end };
   }
   return filter;

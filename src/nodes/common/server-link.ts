@@ -38,12 +38,6 @@ function where(bound: { host?: string; port?: number; path?: string }): string {
 /** Words from the server node's catalog: a key under `umodbus-server.` and its substitutions. */
 export type Say = (key: string, params?: Record<string, string | number>) => string;
 
-/**
- * Server config nodes that failed at deploy (a bad memory map, say), by config id, with why: a
- * route node on one refuses its msgs with that reason (EMODBUS_CONFIG) instead of a bare "no config".
- */
-export const failedServers = new Map<string, { reason: string }>();
-
 /** The Node.js binary, for the setcap hint; its real path, since setcap does not follow links. */
 function nodeBinary(): string {
   try {

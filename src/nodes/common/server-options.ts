@@ -1,4 +1,5 @@
 /** umodbus-server editor settings → the server engine's options, checked at deploy. */
+import { ConfigError } from '../../codec/errors';
 import { parseMapConfig } from '../../server/map-config';
 import type { IdentityConfig, MemoryMapConfig, RouteReply, ServerListenOptions, ServerOptions } from '../../server/types';
 import { serialSettings } from './client-options';
@@ -54,7 +55,7 @@ type ConnectionPolicy = 'refuse' | 'close-oldest-idle';
 function connectionPolicyFrom(value: unknown): ConnectionPolicy {
   if (value === undefined || value === null || value === '') return 'close-oldest-idle';
   if (value === 'refuse' || value === 'close-oldest-idle') return value;
-  throw new Error(`connection policy ${JSON.stringify(value)} is not "close-oldest-idle" or "refuse"`);
+  throw new ConfigError(`connection policy ${JSON.stringify(value)} is not "close-oldest-idle" or "refuse"`);
 }
 
 const IDENTITY_KEYS = ['vendorName', 'productCode', 'revision', 'vendorUrl', 'productName', 'modelName', 'userApplicationName'] as const;
@@ -62,7 +63,7 @@ const IDENTITY_KEYS = ['vendorName', 'productCode', 'revision', 'vendorUrl', 'pr
 function listenFrom(def: ServerDefSettings): ServerListenOptions {
   if (def.transport === 'rtu') return { type: 'rtu', ...serialSettings(def, true) };
   const port = intSetting(def.port, 502);
-  if (port < 0 || port > 65535) throw new Error(`port ${port} is outside 0..65535`);
+  if (port < 0 || port > 65535) throw new ConfigError(`port ${port} is outside 0..65535`);
   const common = {
     host: typeof def.host === 'string' && def.host.trim() !== '' ? def.host.trim() : DEFAULT_HOST,
     port,
@@ -98,13 +99,13 @@ function memoryMapFrom(value: unknown): ServerOptions['memoryMap'] {
   try {
     json = jsonSetting(value);
   } catch (err) {
-    throw new Error(`memory map: ${(err as Error).message}`);
+    throw new ConfigError(`memory map: ${(err as Error).message}`);
   }
   if (json === undefined) return undefined;
   try {
     return parseMapConfig(json);
   } catch (err) {
-    throw new Error(`memory map: ${(err as Error).message}`);
+    throw new ConfigError(`memory map: ${(err as Error).message}`);
   }
 }
 

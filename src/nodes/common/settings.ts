@@ -2,7 +2,7 @@
  * Editor settings arrive as strings or numbers; these turn them into checked values once, at
  * deploy, so the runtime code works with plain typed settings.
  */
-import { BYTE_ORDERS, DATA_TYPES, type ByteOrder, type DataType } from '../../codec';
+import { BYTE_ORDERS, ConfigError, DATA_TYPES, type ByteOrder, type DataType } from '../../codec';
 
 /** An integer setting; empty or invalid gives the default (0 stays 0). */
 export function intSetting(value: unknown, fallback: number): number {
@@ -16,7 +16,7 @@ export function optionalNumberSetting(value: unknown, min: number, max: number, 
   // Number(' ') is 0: a field of spaces is blank, not zero.
   if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
   const n = typeof value === 'number' ? value : Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${what} ${String(value)} is outside ${min}..${max}`);
+  if (!Number.isFinite(n) || n < min || n > max) throw new ConfigError(`${what} ${String(value)} is outside ${min}..${max}`);
   return n;
 }
 
@@ -43,10 +43,10 @@ export function intListSetting(value: unknown, min: number, max: number): number
   const out: number[] = [];
   for (const part of value.split(',')) {
     const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
-    if (!m) throw new Error(`"${part.trim()}" is not a number or range`);
+    if (!m) throw new ConfigError(`"${part.trim()}" is not a number or range`);
     const from = Number(m[1]);
     const to = m[2] === undefined ? from : Number(m[2]);
-    if (from < min || to > max || from > to) throw new Error(`${part.trim()} is outside ${min}..${max}`);
+    if (from < min || to > max || from > to) throw new ConfigError(`${part.trim()} is outside ${min}..${max}`);
     for (let n = from; n <= to; n++) out.push(n);
   }
   return out;
@@ -56,6 +56,6 @@ export function intListSetting(value: unknown, min: number, max: number): number
 export function jsonSetting(value: unknown): Record<string, unknown> | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : value;
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('expected a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError('expected a JSON object');
   return parsed as Record<string, unknown>;
 }
