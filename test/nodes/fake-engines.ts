@@ -69,7 +69,20 @@ export class FakeServer extends EventEmitter implements ModbusServerApi {
       (!filter.addressRange || (address !== undefined && address >= filter.addressRange.start && address + (quantity ?? 1) - 1 <= filter.addressRange.end)));
     if (!route) return 'map';
     const ind: ServerIndication = { id: `r${++this.next}`, unitId, fc: request.fc, address, quantity, request, transactionId: this.next, remote: { address: '127.0.0.1', port: 50000 } };
-    return route.handler(ind, { signal: new AbortController().signal });
+    // Like the real engine, the route timeout answers the timeout reply and aborts the handler's signal.
+    const controller = new AbortController();
+    const reply = Promise.resolve(route.handler(ind, { signal: controller.signal }));
+    const ms = this.options.routeTimeout;
+    if (ms === undefined) return reply;
+    const code = this.options.timeoutReply ?? 4;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<RouteReply>((resolve) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        resolve(code === 'silent' ? 'silent' : { exception: code });
+      }, ms);
+    });
+    return Promise.race([reply, timeout]).finally(() => clearTimeout(timer));
   }
   async close(): Promise<void> {
     this.closed = true;

@@ -9,7 +9,7 @@ import { serverOptionsFrom } from '../../src/nodes/common/server-options';
 import { intListSetting, jsonSetting } from '../../src/nodes/common/settings';
 import { jsonSafe, payloadToBools, payloadToRegisters } from '../../src/nodes/common/values';
 import { buildWriteRequest, writeSettingsFrom } from '../../src/nodes/common/write-request';
-import { PendingReplies } from '../../src/nodes/common/pending';
+import { MAX_EXPIRED, PendingReplies } from '../../src/nodes/common/pending';
 
 const bad = (fn: () => unknown): void => assert.throws(fn, BadMessageError);
 
@@ -117,17 +117,38 @@ describe('nodes: msg ↔ request mapping', () => {
     assert.ok(Object.prototype.hasOwnProperty.call(e, 'code') && Object.prototype.hasOwnProperty.call(e, 'cause'), 'own properties, which Node-RED copies to msg.error');
   });
 
-  it('pending replies: first settle wins, timeouts answer, clear stops every timer', async () => {
+  it('pending replies: first settle wins, an expired entry takes its late reply once, clear settles every waiting one', async () => {
     const p = new PendingReplies<string, number>();
-    const a = p.wait('a', 1000, 1, () => 'late');
-    const b = p.wait('b', 20, 2, () => 'timeout');
-    assert.equal(p.settle('a', 'one'), true);
-    assert.equal(p.settle('a', 'two'), false);
+    const a = p.wait('a', 1);
+    const b = p.wait('b', 2);
+    assert.equal(p.settle('a', 'one'), 'answered');
+    assert.equal(p.settle('a', 'two'), undefined);
     assert.equal(await a, 'one');
-    assert.equal(await b, 'timeout');
-    const c = p.wait('c', 10000, 3, () => 'never');
+    assert.equal(p.expire('b'), 2);
+    assert.equal(p.expire('b'), undefined, 'expires once');
+    assert.equal(p.context('b'), undefined, 'no longer waiting');
+    assert.equal(p.size, 0);
+    assert.equal(p.settle('b', 'late'), 'late');
+    assert.equal(await b, 'late', 'the late reply still reaches whoever waited');
+    assert.equal(p.settle('b', 'again'), undefined);
+    const c = p.wait('c', 3);
+    p.wait('d', 4).catch(() => undefined);
+    p.expire('d');
     p.clear('cleared');
     assert.equal(await c, 'cleared');
+    assert.equal(p.settle('d', 'x'), undefined, 'clear forgets expired entries');
     assert.equal(p.size, 0);
   });
+
+  it(`pending replies: only the newest ${MAX_EXPIRED} expired entries are kept`, () => {
+    const p = new PendingReplies<string, number>();
+    for (let i = 0; i <= MAX_EXPIRED; i++) {
+      void p.wait(`e${i}`, i);
+      p.expire(`e${i}`);
+    }
+    assert.equal(p.settle('e0', 'late'), undefined, 'the oldest is forgotten');
+    assert.equal(p.settle(`e${MAX_EXPIRED}`, 'late'), 'late');
+    assert.equal(p.settle('e1', 'late'), 'late');
+  });
+
 });

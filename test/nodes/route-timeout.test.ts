@@ -1,0 +1,80 @@
+/**
+ * Issue 14, item 3 in a Node-RED runtime with the real engines over TCP: the engine owns the
+ * timeout of a flow-answered request. A flow that is late makes the engine send the timeout
+ * reply and count a route timeout, the route node raises EMODBUS_TIMEOUT with the msg, and a
+ * reply after that warns and is counted by the engine as a late reply.
+ */
+import { strict as assert } from 'node:assert';
+import { ModbusClient } from '../../src/client/client';
+import { ModbusExceptionError } from '../../src/codec';
+import { serverLinks } from '../../src/nodes/common/links';
+import { allNodes, callsOf, catchAll, collect, helper, node, onTab, waitFor } from './helpers';
+import { enginesPresent, freePort } from './real-io';
+
+type N = Record<string, unknown> & { id: string; type: string };
+
+describe('umodbus-server-route: the engine times out flow-answered requests (real engines)', function () {
+  this.timeout(20000);
+  before(function () { if (!enginesPresent()) this.skip(); });
+  let port: number;
+  let client: ModbusClient | undefined;
+  beforeEach(async () => { port = await freePort(); });
+  afterEach(async () => {
+    await client?.close();
+    client = undefined;
+    await helper.unload();
+  });
+
+  const flow = (timeoutReply: string): N[] => [
+    { id: 's1', type: 'umodbus-server', transport: 'tcp', host: '127.0.0.1', port, replyTimeout: 200, timeoutReply },
+    { id: 'rt', type: 'umodbus-server-route', server: 's1', unitIds: '', functionCodes: '3', addressStart: '', addressEnd: '', wires: [['req']] },
+    { id: 'req', type: 'helper' }, catchAll('catch', 'caught'), { id: 'caught', type: 'helper' },
+  ];
+
+  async function connect(): Promise<ModbusClient> {
+    await serverLinks.get('s1')?.bound;
+    client = new ModbusClient({ transport: { type: 'tcp', host: '127.0.0.1', port }, timeout: 3000, retries: 0 });
+    return client;
+  }
+
+  it('a late flow moves the engine\'s routeTimeouts and lateReplies counters; the client gets the timeout reply', async () => {
+    await helper.load(allNodes, onTab(...flow('11')));
+    const req = collect('req');
+    const caught = collect('caught');
+    const c = await connect();
+    const started = Date.now();
+    const err = await c.readHoldingRegisters(1, 0, 2).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof ModbusExceptionError, `an exception, not ${String(err)}`);
+    assert.equal(err.exceptionCode, 11, 'the server\'s timeout reply');
+    const took = Date.now() - started;
+    assert.ok(took >= 180 && took < 1000, `answered after the reply timeout, not the engine's backstop (${took} ms)`);
+    assert.equal(req.length, 1);
+    await waitFor(() => caught.length === 1, 'catch');
+    assert.equal((caught[0].error as { code: string }).code, 'EMODBUS_TIMEOUT');
+    assert.deepEqual(caught[0].modbus, req[0].modbus, 'the error carries the request msg');
+    const link = serverLinks.get('s1');
+    assert.equal(link?.counters()?.routeTimeouts, 1, 'the engine counted the timeout');
+    assert.equal(link?.counters()?.lateReplies, 0);
+
+    node('rt').receive({ ...req[0], payload: [1, 2] });
+    await waitFor(() => callsOf(node('rt'), 'warn').length === 1, 'late reply warning');
+    await waitFor(() => link?.counters()?.lateReplies === 1, 'the engine counted the late reply');
+    node('rt').receive({ ...req[0], payload: [1, 2] });
+    await waitFor(() => callsOf(node('rt'), 'warn').length === 2, 'second warning');
+    assert.equal(link?.counters()?.lateReplies, 1, 'a reply to a request already given up on counts once');
+    assert.equal(link?.counters()?.routeTimeouts, 1);
+    assert.equal(caught.length, 1, 'a late reply raises no error');
+  });
+
+  it('a reply in time answers the client and counts neither', async () => {
+    await helper.load(allNodes, onTab(...flow('4')));
+    const req = collect('req');
+    const c = await connect();
+    const answer = c.readHoldingRegisters(1, 0, 2);
+    await waitFor(() => req.length === 1, 'request msg');
+    node('rt').receive({ ...req[0], payload: [7, 8] });
+    assert.deepEqual((await answer).values, [7, 8]);
+    assert.equal(serverLinks.get('s1')?.counters()?.routeTimeouts, 0);
+    assert.equal(serverLinks.get('s1')?.counters()?.lateReplies, 0);
+  });
+});
