@@ -68,14 +68,16 @@ export = function register(RED: NodeAPI): void {
 
     // Writes the flow acknowledges go into the memory map too, so clients read back what they wrote.
     const storeWrites = def.storeWrites === true || def.storeWrites === 'true';
-    const removeRoute = link.addRoute(filter, (indication: ServerIndication, { signal }) => {
+    const removeRoute = link.addRoute(filter, (indication: ServerIndication, context) => {
       const correlation: RouteCorrelation = {
         server: serverId, id: indication.id, route: node.id, unitId: indication.unitId, fc: indication.fc,
         transactionId: indication.transactionId, remote: { ...indication.remote },
       };
       const msg: NodeMessage = { topic: `${indication.unitId}/${indication.fc}`, payload: indicationPayload(indication, codec), modbus: correlation };
       const pending: PendingRequest = { route: node.id, indication, codec };
-      const reply = link.waitForReply(pending, signal, () => {
+      // The engine checks the reply; one it refuses (answered 04) is raised by the node it came to.
+      context.onBadReply = (err) => pending.refused?.(err);
+      const reply = link.waitForReply(pending, context.signal, () => {
         const err = new RouteTimeoutError(`no reply from the flow within ${link.options.replyTimeout} ms for request ${indication.id}`);
         funnel.fail(err, (e) => { if (e) node.error(e, msg); });
       });
@@ -120,14 +122,19 @@ export = function register(RED: NodeAPI): void {
         done();
         return;
       }
+      let reply;
       try {
-        link.pending.settle(m.id, replyFromPayload(msg.payload, pending.indication, pending.codec));
+        reply = replyFromPayload(msg.payload, pending.indication, pending.codec);
       } catch (err) {
-        // A reply the server cannot send still answers the request, with exception 04, so the client is not left waiting.
+        // A payload that does not convert still answers the request, with exception 04, so the client is not left waiting.
         link.pending.settle(m.id, { exception: 4 });
         funnel.fail(err, done);
         return;
       }
+      // The engine's check decides whether the reply can answer the request; when it cannot, the
+      // client gets 04, the engine counts a bad reply, and this node raises it with this msg.
+      pending.refused = (err) => funnel.fail(new BadMessageError(err.message), (e) => { if (e) node.error(e, msg); });
+      link.pending.settle(m.id, reply);
       done();
     });
 

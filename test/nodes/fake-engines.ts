@@ -6,7 +6,8 @@
 import { EventEmitter } from 'node:events';
 import type { ModbusRequest, ModbusResponse } from '../../src/codec';
 import type { ClientCounters, ClientOptions, ClientState, ModbusClientApi } from '../../src/client/types';
-import type { MemoryWriteEvent, ModbusServerApi, RouteFilter, RouteHandler, RouteReply, ServerCounters, ServerIndication, ServerListenOptions, ServerOptions } from '../../src/server/types';
+import { BadReplyError, resolveReply } from '../../src/server/route-reply';
+import type { MemoryWriteEvent, ModbusServerApi, RouteFilter, RouteHandler, RouteHandlerContext, RouteReply, ServerCounters, ServerIndication, ServerListenOptions, ServerOptions } from '../../src/server/types';
 import { setEngineFactory, type EngineFactory } from '../../src/nodes/common/engines';
 
 export type FakeHandler = (unitId: number, req: ModbusRequest) => Promise<ModbusResponse | undefined>;
@@ -71,7 +72,18 @@ export class FakeServer extends EventEmitter implements ModbusServerApi {
     const ind: ServerIndication = { id: `r${++this.next}`, unitId, fc: request.fc, address, quantity, request, transactionId: this.next, remote: { address: '127.0.0.1', port: 50000 } };
     // Like the real engine, the route timeout answers the timeout reply and aborts the handler's signal.
     const controller = new AbortController();
-    const reply = Promise.resolve(route.handler(ind, { signal: controller.signal }));
+    const context: RouteHandlerContext = { signal: controller.signal };
+    // And like the real engine, a reply its check refuses is answered 04 and told to the route.
+    const reply = Promise.resolve(route.handler(ind, context)).then((r): RouteReply => {
+      try {
+        resolveReply(request, r);
+        return r;
+      } catch (err) {
+        if (!(err instanceof BadReplyError)) throw err;
+        context.onBadReply?.(err);
+        return { exception: 4 };
+      }
+    });
     const ms = this.options.routeTimeout;
     if (ms === undefined) return reply;
     const code = this.options.timeoutReply ?? 4;

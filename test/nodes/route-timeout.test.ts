@@ -66,6 +66,26 @@ describe('umodbus-server-route: the engine times out flow-answered requests (rea
     assert.equal(caught.length, 1, 'a late reply raises no error');
   });
 
+  it('the engine checks a reply once: one it cannot send answers 04, counts a bad reply, and the route raises it with the reply msg', async () => {
+    await helper.load(allNodes, onTab(...flow('6')));
+    const req = collect('req');
+    const caught = collect('caught');
+    const c = await connect();
+    const answer = c.readHoldingRegisters(1, 0, 2).then(() => undefined, (e: unknown) => e);
+    await waitFor(() => req.length === 1, 'request msg');
+    node('rt').receive({ ...req[0], payload: [1, 2, 3], topic: 'the reply' });
+    const err = await answer;
+    assert.ok(err instanceof ModbusExceptionError, `an exception, not ${String(err)}`);
+    assert.equal(err.exceptionCode, 4);
+    await waitFor(() => caught.length === 1, 'catch');
+    assert.equal((caught[0].error as { code: string }).code, 'EMODBUS_BAD_MSG');
+    assert.equal(caught[0].topic, 'the reply', 'raised with the reply msg');
+    const counters = serverLinks.get('s1')?.counters() as { badReplies?: number; routeTimeouts: number } | undefined;
+    assert.equal(counters?.badReplies, 1, 'the engine counted the bad reply');
+    assert.equal(counters?.routeTimeouts, 0);
+    assert.equal(callsOf(helper.getNode('s1') as never, 'error').length, 0, 'the server node does not log it a second time');
+  });
+
   it('a reply in time answers the client and counts neither', async () => {
     await helper.load(allNodes, onTab(...flow('4')));
     const req = collect('req');

@@ -19,6 +19,8 @@ export interface PendingRequest {
   route: string;
   indication: ServerIndication;
   codec: RouteCodec;
+  /** Set by the route node a reply arrives at: the engine's check refused that reply. */
+  refused?: (err: Error) => void;
 }
 
 export interface ServerLinkOptions {
