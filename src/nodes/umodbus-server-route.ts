@@ -1,9 +1,10 @@
 /**
  * umodbus-server-route: requests to a umodbus-server that match this node's filter go out as
  * msgs; a reply msg coming back to any route node of the same server answers the request it
- * names in msg.modbus. Like link call: a pending entry and a timer per request, first reply
- * wins, a late reply warns, and no reply in time sends the server's timeout reply and raises
- * node.error with the msg.
+ * names in msg.modbus. Like link call: a pending entry per request, first reply wins. The engine
+ * owns the timer: no reply in time and it sends the server's timeout reply and aborts the route's
+ * signal, on which this node raises node.error with the msg; a later reply warns here and goes to
+ * the engine, which counts it late.
  */
 import type { ServerIndication } from '../server/types';
 import { ModbusError } from '../codec/errors';
@@ -67,14 +68,16 @@ export = function register(RED: NodeAPI): void {
 
     // Writes the flow acknowledges go into the memory map too, so clients read back what they wrote.
     const storeWrites = def.storeWrites === true || def.storeWrites === 'true';
-    const removeRoute = link.addRoute(filter, (indication: ServerIndication) => {
+    const removeRoute = link.addRoute(filter, (indication: ServerIndication, context) => {
       const correlation: RouteCorrelation = {
         server: serverId, id: indication.id, route: node.id, unitId: indication.unitId, fc: indication.fc,
         transactionId: indication.transactionId, remote: { ...indication.remote },
       };
       const msg: NodeMessage = { topic: `${indication.unitId}/${indication.fc}`, payload: indicationPayload(indication, codec), modbus: correlation };
       const pending: PendingRequest = { route: node.id, indication, codec };
-      const reply = link.waitForReply(pending, () => {
+      // The engine checks the reply; one it refuses (answered 04) is raised by the node it came to.
+      context.onBadReply = (err) => pending.refused?.(err);
+      const reply = link.waitForReply(pending, context.signal, () => {
         const err = new RouteTimeoutError(`no reply from the flow within ${link.options.replyTimeout} ms for request ${indication.id}`);
         funnel.fail(err, (e) => { if (e) node.error(e, msg); });
       });
@@ -113,18 +116,25 @@ export = function register(RED: NodeAPI): void {
       }
       const pending = link.pending.context(m.id);
       if (!pending) {
+        // After the engine's timeout the reply still goes to the engine, which drops it and counts it late.
+        link.pending.settle(m.id, link.options.timeoutReply);
         node.warn(`reply to request ${m.id} came too late or twice; the first reply or the timeout already answered it`);
         done();
         return;
       }
+      let reply;
       try {
-        link.pending.settle(m.id, replyFromPayload(msg.payload, pending.indication, pending.codec));
+        reply = replyFromPayload(msg.payload, pending.indication, pending.codec);
       } catch (err) {
-        // A reply the server cannot send still answers the request, with exception 04, so the client is not left waiting.
+        // A payload that does not convert still answers the request, with exception 04, so the client is not left waiting.
         link.pending.settle(m.id, { exception: 4 });
         funnel.fail(err, done);
         return;
       }
+      // The engine's check decides whether the reply can answer the request; when it cannot, the
+      // client gets 04, the engine counts a bad reply, and this node raises it with this msg.
+      pending.refused = (err) => funnel.fail(new BadMessageError(err.message), (e) => { if (e) node.error(e, msg); });
+      link.pending.settle(m.id, reply);
       done();
     });
 

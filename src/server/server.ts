@@ -15,7 +15,7 @@ import { BadReplyError, resolveReply, type ReplyOutcome } from './route-reply';
 import { ServerClosedError } from './errors';
 import { RouteTable, type Route } from './routes';
 import type {
-  MemoryWriteEvent, ModbusServerApi, RouteFilter, RouteHandler, RouteOptions, RouteReply, ServerCounters, ServerListenOptions, ServerOptions,
+  MemoryWriteEvent, ModbusServerApi, RouteFilter, RouteHandler, RouteHandlerContext, RouteOptions, RouteReply, ServerCounters, ServerListenOptions, ServerOptions,
   ServerLineEvent,
   ServerRequestEvent,
 } from './types';
@@ -32,7 +32,8 @@ interface PendingRoute {
  * A route handler's context. Its AbortController (an EventTarget and a signal, per request) is
  * made only if the handler asks for `signal`; most handlers never look at it.
  */
-class RouteContext {
+class RouteContext implements RouteHandlerContext {
+  onBadReply: ((err: Error) => void) | undefined;
   private controller: AbortController | undefined;
   private aborted = false;
 
@@ -331,7 +332,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
       this.report(err);
       return this.answer(link, frame, req.fc, broadcast ? null : ExceptionCode.ServerDeviceFailure);
     }
-    if (!isPromiseLike(result)) return this.fromReply(link, unitId, tid, req, result, broadcast, route.storeWrites);
+    if (!isPromiseLike(result)) return this.fromReply(link, unitId, tid, req, result, broadcast, route.storeWrites, context);
     const promise = result;
     return new Promise<Answer>((resolve) => {
       let done = false;
@@ -364,7 +365,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
         clearTimeout(pending.timer);
         this.unpend(pending);
         if (ok) {
-          resolve(this.fromReply(link, unitId, tid, req, value, broadcast, route.storeWrites));
+          resolve(this.fromReply(link, unitId, tid, req, value, broadcast, route.storeWrites, context));
         } else {
           this.counts.routeErrors++;
           this.report(value);
@@ -382,20 +383,35 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     else this.pendingPerLink.delete(p.link);
   }
 
-  private fromReply(link: Link, unitId: number, tid: number, req: ModbusRequest, reply: unknown, broadcast: boolean, store = false): Answer {
+  /** The one check of a route's reply: what it becomes on the wire, or 04 and a bad reply counted. */
+  private fromReply(link: Link, unitId: number, tid: number, req: ModbusRequest, reply: unknown, broadcast: boolean, store = false, context?: RouteContext): Answer {
     let outcome: ReplyOutcome;
     try {
       outcome = resolveReply(req, reply);
     } catch (err) {
       if (!(err instanceof BadReplyError)) throw err;
-      this.counts.badReplies++;
-      this.counts.routeErrors++;
-      this.report(err);
+      this.badReply(err, context);
       outcome = ExceptionCode.ServerDeviceFailure;
     }
     // A write the route acknowledged (a normal response, not an exception or silence) is stored.
     if (store && outcome !== null && typeof outcome === 'object') outcome = this.store(unitId, req, link, broadcast) ?? outcome;
-    return this.answerTo(link, unitId, tid, req.fc, broadcast ? null : outcome);
+    return this.answerTo(link, unitId, tid, req.fc, broadcast ? null : outcome, context);
+  }
+
+  /** Count a reply that cannot answer its request and tell the route that sent it, else 'error' listeners. */
+  private badReply(err: unknown, context: RouteContext | undefined): void {
+    this.counts.badReplies++;
+    this.counts.routeErrors++;
+    const tell = context?.onBadReply;
+    if (!tell) {
+      this.report(err);
+      return;
+    }
+    try {
+      tell(err instanceof Error ? err : new Error(String(err)));
+    } catch (e) {
+      this.report(e);
+    }
   }
 
   /** Store an acknowledged write in the memory map, as serve() would have; 02 when the map lacks the addresses. */
@@ -411,7 +427,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
   }
 
   /** Seal the outcome into an ADU and count it. A response the codec refuses becomes 04. */
-  private answerTo(link: Link, unitId: number, tid: number, fc: number, outcome: ReplyOutcome): Answer {
+  private answerTo(link: Link, unitId: number, tid: number, fc: number, outcome: ReplyOutcome, context?: RouteContext): Answer {
     const diag = link.diagnostics ?? this.diagnostics;
     if (outcome === null) {
       diag.onCompleted(fc, 'none');
@@ -423,9 +439,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
       adu = encodeResponseAdu(link.framing, unitId, tid, outcome as ModbusResponse);
     } catch (err) {
       // Only a route can hand over a response the codec will not encode.
-      this.counts.badReplies++;
-      this.counts.routeErrors++;
-      this.report(err);
+      this.badReply(err, context);
       return this.exception(link, unitId, tid, fc, ExceptionCode.ServerDeviceFailure);
     }
     this.counts.responses++;

@@ -156,8 +156,18 @@ export interface RouteOptions {
   storeWrites?: boolean;
 }
 
-/** The handler's context: `signal` aborts when the route timeout fires (the reply is then dropped). */
-export type RouteHandler = (indication: ServerIndication, context: { signal: AbortSignal }) => Promise<RouteReply> | RouteReply;
+/** What a route handler gets beside the indication. */
+export interface RouteHandlerContext {
+  /** Aborts when the route timeout fires (the timeout reply has gone out; a later reply is dropped and counted late). */
+  readonly signal: AbortSignal;
+  /**
+   * Set by a handler that wants to hear when its reply cannot answer the request: the server
+   * then answers 04 and counts a bad reply as ever, and calls this instead of emitting 'error'.
+   */
+  onBadReply?: (err: Error) => void;
+}
+
+export type RouteHandler = (indication: ServerIndication, context: RouteHandlerContext) => Promise<RouteReply> | RouteReply;
 
 /** Emitted as 'write' after every write the memory map takes. */
 export interface MemoryWriteEvent {

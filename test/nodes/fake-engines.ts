@@ -6,7 +6,8 @@
 import { EventEmitter } from 'node:events';
 import type { ModbusRequest, ModbusResponse } from '../../src/codec';
 import type { ClientCounters, ClientOptions, ClientState, ModbusClientApi } from '../../src/client/types';
-import type { MemoryWriteEvent, ModbusServerApi, RouteFilter, RouteHandler, RouteReply, ServerCounters, ServerIndication, ServerListenOptions, ServerOptions } from '../../src/server/types';
+import { BadReplyError, resolveReply } from '../../src/server/route-reply';
+import type { MemoryWriteEvent, ModbusServerApi, RouteFilter, RouteHandler, RouteHandlerContext, RouteReply, ServerCounters, ServerIndication, ServerListenOptions, ServerOptions } from '../../src/server/types';
 import { setEngineFactory, type EngineFactory } from '../../src/nodes/common/engines';
 
 export type FakeHandler = (unitId: number, req: ModbusRequest) => Promise<ModbusResponse | undefined>;
@@ -69,7 +70,31 @@ export class FakeServer extends EventEmitter implements ModbusServerApi {
       (!filter.addressRange || (address !== undefined && address >= filter.addressRange.start && address + (quantity ?? 1) - 1 <= filter.addressRange.end)));
     if (!route) return 'map';
     const ind: ServerIndication = { id: `r${++this.next}`, unitId, fc: request.fc, address, quantity, request, transactionId: this.next, remote: { address: '127.0.0.1', port: 50000 } };
-    return route.handler(ind, { signal: new AbortController().signal });
+    // Like the real engine, the route timeout answers the timeout reply and aborts the handler's signal.
+    const controller = new AbortController();
+    const context: RouteHandlerContext = { signal: controller.signal };
+    // And like the real engine, a reply its check refuses is answered 04 and told to the route.
+    const reply = Promise.resolve(route.handler(ind, context)).then((r): RouteReply => {
+      try {
+        resolveReply(request, r);
+        return r;
+      } catch (err) {
+        if (!(err instanceof BadReplyError)) throw err;
+        context.onBadReply?.(err);
+        return { exception: 4 };
+      }
+    });
+    const ms = this.options.routeTimeout;
+    if (ms === undefined) return reply;
+    const code = this.options.timeoutReply ?? 4;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<RouteReply>((resolve) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        resolve(code === 'silent' ? 'silent' : { exception: code });
+      }, ms);
+    });
+    return Promise.race([reply, timeout]).finally(() => clearTimeout(timer));
   }
   async close(): Promise<void> {
     this.closed = true;

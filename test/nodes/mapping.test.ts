@@ -1,6 +1,7 @@
 /** The msg ↔ request mapping and settings parsing, as plain functions (no Node-RED). */
 import { strict as assert } from 'node:assert';
-import { valuesToRegisters } from '../../src/codec';
+import { valuesToRegisters, type ModbusRequest } from '../../src/codec';
+import { BadReplyError, resolveReply } from '../../src/server/route-reply';
 import { QueueFullError } from '../../src/client';
 import { BadMessageError, describeError, toNodeError } from '../../src/nodes/common/errors';
 import { buildReadRequest, decodeReadResponse, readSettingsFrom } from '../../src/nodes/common/read-request';
@@ -10,7 +11,7 @@ import { serverOptionsFrom } from '../../src/nodes/common/server-options';
 import { intListSetting, jsonSetting } from '../../src/nodes/common/settings';
 import { jsonSafe, payloadToBools, payloadToRegisters } from '../../src/nodes/common/values';
 import { buildWriteRequest, writeSettingsFrom } from '../../src/nodes/common/write-request';
-import { PendingReplies } from '../../src/nodes/common/pending';
+import { MAX_EXPIRED, PendingReplies } from '../../src/nodes/common/pending';
 
 const bad = (fn: () => unknown): void => assert.throws(fn, BadMessageError);
 
@@ -79,16 +80,19 @@ describe('nodes: msg ↔ request mapping', () => {
     assert.deepEqual(replyFromPayload('anything', { fc: 6 }, codec), { ack: true });
     assert.deepEqual(replyFromPayload({ exception: 11 }, { fc: 3, quantity: 1 }, codec), { exception: 11 });
     assert.deepEqual(replyFromPayload({ response: { fc: 7, status: 1 } }, { fc: 7 }, codec), { response: { fc: 7, status: 1 } });
-    bad(() => replyFromPayload({ exception: 0 }, { fc: 3, quantity: 1 }, codec));
     bad(() => replyFromPayload(undefined, { fc: 3, quantity: 1 }, codec));
-    bad(() => replyFromPayload([1, 2], { fc: 3, quantity: 1 }, codec));
     assert.deepEqual(replyFromPayload(7, { fc: 7 }, codec), { values: [7] });
     assert.deepEqual(replyFromPayload([1, 2, 3], { fc: 24 }, codec), { values: [1, 2, 3] });
     assert.deepEqual(replyFromPayload([1, 2], { fc: 20 }, codec), { values: [1, 2] });
-    bad(() => replyFromPayload([1, 2], { fc: 7 }, codec));
-    bad(() => replyFromPayload(new Array(32).fill(0), { fc: 24 }, codec));
-    bad(() => replyFromPayload('x', { fc: 24 }, codec));
-    bad(() => replyFromPayload([1], { fc: 17 }, codec)); // FC 17 needs {response}
+    // Replies that convert but cannot answer the request: the engine's one check refuses them (it answers 04).
+    const refused = (payload: unknown, req: ModbusRequest): void =>
+      assert.throws(() => resolveReply(req, replyFromPayload(payload, { fc: req.fc, quantity: 'quantity' in req ? req.quantity : undefined }, codec)), BadReplyError);
+    refused({ exception: 0 }, { fc: 3, address: 0, quantity: 1 });
+    refused([1, 2], { fc: 3, address: 0, quantity: 1 });
+    refused([1, 2], { fc: 7 });
+    refused(new Array(32).fill(0), { fc: 24, address: 0 });
+    refused('x', { fc: 24, address: 0 });
+    refused([1], { fc: 17 }); // FC 17 needs {response}
   });
 
   it('settings: lists, ranges and JSON are checked at deploy', () => {
@@ -122,17 +126,38 @@ describe('nodes: msg ↔ request mapping', () => {
     assert.ok(Object.prototype.hasOwnProperty.call(e, 'code') && Object.prototype.hasOwnProperty.call(e, 'cause'), 'own properties, which Node-RED copies to msg.error');
   });
 
-  it('pending replies: first settle wins, timeouts answer, clear stops every timer', async () => {
+  it('pending replies: first settle wins, an expired entry takes its late reply once, clear settles every waiting one', async () => {
     const p = new PendingReplies<string, number>();
-    const a = p.wait('a', 1000, 1, () => 'late');
-    const b = p.wait('b', 20, 2, () => 'timeout');
-    assert.equal(p.settle('a', 'one'), true);
-    assert.equal(p.settle('a', 'two'), false);
+    const a = p.wait('a', 1);
+    const b = p.wait('b', 2);
+    assert.equal(p.settle('a', 'one'), 'answered');
+    assert.equal(p.settle('a', 'two'), undefined);
     assert.equal(await a, 'one');
-    assert.equal(await b, 'timeout');
-    const c = p.wait('c', 10000, 3, () => 'never');
+    assert.equal(p.expire('b'), 2);
+    assert.equal(p.expire('b'), undefined, 'expires once');
+    assert.equal(p.context('b'), undefined, 'no longer waiting');
+    assert.equal(p.size, 0);
+    assert.equal(p.settle('b', 'late'), 'late');
+    assert.equal(await b, 'late', 'the late reply still reaches whoever waited');
+    assert.equal(p.settle('b', 'again'), undefined);
+    const c = p.wait('c', 3);
+    p.wait('d', 4).catch(() => undefined);
+    p.expire('d');
     p.clear('cleared');
     assert.equal(await c, 'cleared');
+    assert.equal(p.settle('d', 'x'), undefined, 'clear forgets expired entries');
     assert.equal(p.size, 0);
   });
+
+  it(`pending replies: only the newest ${MAX_EXPIRED} expired entries are kept`, () => {
+    const p = new PendingReplies<string, number>();
+    for (let i = 0; i <= MAX_EXPIRED; i++) {
+      void p.wait(`e${i}`, i);
+      p.expire(`e${i}`);
+    }
+    assert.equal(p.settle('e0', 'late'), undefined, 'the oldest is forgotten');
+    assert.equal(p.settle(`e${MAX_EXPIRED}`, 'late'), 'late');
+    assert.equal(p.settle('e1', 'late'), 'late');
+  });
+
 });

@@ -31,7 +31,7 @@ describe('umodbus-server and umodbus-server-route (scripted engine)', () => {
       identity: { vendorName: 'ACME', productCode: 'P1', revision: '1.2', vendorUrl: 'http://x', productName: 'Sim', modelName: 'M', userApplicationName: 'App', serverId: 9 },
       timeoutReply: 6,
       fc8: true,
-      routeTimeout: 1300,
+      routeTimeout: 300,
     });
   });
 

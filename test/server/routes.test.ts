@@ -168,6 +168,39 @@ describe('server routes', () => {
     }
   });
 
+  it('a handler with onBadReply hears of its refused replies (sync, async, unencodable) instead of the error event', async () => {
+    const { server, port } = await startTcpServer();
+    const told: string[] = [];
+    const errors: Error[] = [];
+    server.on('error', (e) => errors.push(e));
+    server.addRoute({ functionCodes: [3] }, (_ind, ctx) => {
+      ctx.onBadReply = (e) => told.push(`3: ${e.message}`);
+      return { values: [1, 2, 3] };
+    });
+    server.addRoute({ functionCodes: [4] }, async (_ind, ctx) => {
+      ctx.onBadReply = (e) => told.push(`4: ${e.message}`);
+      return { exception: 0 };
+    });
+    server.addRoute({ functionCodes: [1] }, (_ind, ctx) => {
+      ctx.onBadReply = (e) => told.push(`1: ${e.constructor.name}`);
+      return { response: { fc: 1, values: new Array<boolean>(3000).fill(true) } };
+    });
+    server.addRoute({ functionCodes: [2] }, () => ({ values: [true, true] }));
+    const c = await RawClient.connect(port);
+    try {
+      for (const fc of [3, 4, 1, 2] as const) assert.equal(exceptionCodeOf(await c.request(1, { fc, address: 0, quantity: 1 })), 4, `FC ${fc}`);
+      assert.equal(told.length, 3);
+      assert.match(told[0], /^3: FC 3: 3 values for 1 requested/);
+      assert.match(told[1], /^4: exception code 0 is not 1\.\.255/);
+      assert.match(told[2], /^1: /);
+      assert.equal(errors.length, 1, 'only the route without onBadReply reaches the error event');
+      assert.equal(server.counters().badReplies, 4);
+    } finally {
+      c.close();
+      await server.close();
+    }
+  });
+
   for (const timeoutReply of [4, 6, 11] as const) {
     it(`a handler that misses routeTimeout gets ${timeoutReply}, its signal aborts, the late reply is dropped`, async () => {
       const { server, port } = await startTcpServer({ routeTimeout: 60, timeoutReply });

@@ -59,41 +59,26 @@ function readsValues(fc: number): boolean {
 /** Writes: the spec's echo acknowledges them, so any payload will do. */
 const ACKNOWLEDGED: ReadonlySet<number> = new Set(functionCodesWhere((d) => d.access === 'write'));
 
-/** FC 7 (the status byte), 20 (the records' registers, in order), 24 (the FIFO): raw register values. */
-function rawValues(payload: unknown, fc: number): number[] {
-  const values = typeof payload === 'number' ? [payload] : payload;
-  if (!Array.isArray(values) || !values.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= -0x8000 && v <= 0xffff)) {
-    throw new BadMessageError(`a reply for FC ${fc} needs msg.payload = register values (integers), or {response}`);
-  }
-  if (fc === 0x07 && values.length !== 1) throw new BadMessageError('a reply for FC 7 needs msg.payload = the one exception status byte');
-  if (fc === 0x18 && values.length > 31) throw new BadMessageError(`a FIFO holds 31 registers at most; the reply holds ${values.length}`);
-  return values as number[];
-}
-
 /**
- * The reply a msg asks for. `msg.payload.exception` (1..255) sends that exception; for reads the
- * payload is the values (encoded with the route's data type, or a Buffer of raw registers),
- * checked against the quantity asked; for writes any payload acknowledges; FC 7, 20 and 24 take
- * raw register values; `{response}` sends a full response for the other function codes.
+ * The reply a msg asks for. `msg.payload.exception` sends that exception; for reads the payload
+ * is the values (encoded with the route's data type, or a Buffer of raw registers); for writes
+ * any payload acknowledges; FC 7, 20 and 24 take raw register values; `{response}` sends a full
+ * response for the other function codes.
+ *
+ * This only converts: whether the reply can answer the request (the exception code, the number
+ * of values, a FIFO's 31) is the server engine's one check, which answers 04 when it cannot.
+ * A BadMessageError here means the payload could not be converted at all.
  */
 export function replyFromPayload(payload: unknown, ind: Pick<ServerIndication, 'fc' | 'quantity'>, codec: RouteCodec): RouteReply {
-  if (isPlainObject(payload) && payload.exception !== undefined) {
-    const code = payload.exception;
-    if (typeof code !== 'number' || !Number.isInteger(code) || code < 1 || code > 255) throw new BadMessageError('msg.payload.exception must be an exception code 1..255');
-    return { exception: code };
-  }
+  if (isPlainObject(payload) && payload.exception !== undefined) return { exception: payload.exception as number };
   if (isPlainObject(payload) && isPlainObject(payload.response)) {
     return { response: payload.response as unknown as Extract<RouteReply, { response: unknown }>['response'] };
   }
   if (ACKNOWLEDGED.has(ind.fc)) return { ack: true };
-  if (ind.fc === 0x07 || ind.fc === 0x14 || ind.fc === 0x18) return { values: rawValues(payload, ind.fc) } as RouteReply;
-  if (!readsValues(ind.fc)) throw new BadMessageError(`a reply for FC ${ind.fc} needs msg.payload.response, a complete response`);
+  // FC 7, 20, 24 (raw register values) and the codes that need a full response: as they are.
+  if (!readsValues(ind.fc)) return { values: typeof payload === 'number' ? [payload] : payload } as RouteReply;
   if (payload === undefined || payload === null) throw new BadMessageError('a read reply needs msg.payload = the values');
-  const values = ind.fc === 1 || ind.fc === 2 ? payloadToBools(payload) : payloadToRegisters(payload, codec.dataType, codec.byteOrder);
-  if (ind.quantity !== undefined && values.length !== ind.quantity) {
-    throw new BadMessageError(`the request asked for ${ind.quantity} ${ind.fc <= 2 ? 'bits' : 'registers'}, the reply holds ${values.length}`);
-  }
-  return { values } as RouteReply;
+  return { values: ind.fc === 1 || ind.fc === 2 ? payloadToBools(payload) : payloadToRegisters(payload, codec.dataType, codec.byteOrder) };
 }
 
 /** The four tables a memory operation may name. */

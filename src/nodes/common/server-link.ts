@@ -19,6 +19,8 @@ export interface PendingRequest {
   route: string;
   indication: ServerIndication;
   codec: RouteCodec;
+  /** Set by the route node a reply arrives at: the engine's check refused that reply. */
+  refused?: (err: Error) => void;
 }
 
 export interface ServerLinkOptions {
@@ -93,8 +95,8 @@ export class ServerLink {
     this.bound = new Promise((resolve) => { this.markBound = resolve; });
     this.shared = new SharedLink<ModbusServerApi>({
       open: (report) => {
-        // The engine's own route timeout is only a backstop: the node's timer answers first.
-        const engine = createServer({ ...options.server, routeTimeout: options.replyTimeout + 1000 });
+        // The engine owns the reply timeout: it answers the timeout reply, counts routeTimeouts and aborts the route's signal.
+        const engine = createServer({ ...options.server, routeTimeout: options.replyTimeout });
         const onEngineError = (err: Error): void => onError(err);
         engine.on('error', onEngineError);
         // A serial line that went away shows red until the engine has it open again.
@@ -169,15 +171,22 @@ export class ServerLink {
     return this.shared.engine?.memory;
   }
 
-  /** Wait for the flow's reply to `indication`, or time out with the server's timeout reply. */
-  waitForReply(request: PendingRequest, onTimeout: (request: PendingRequest) => void): Promise<RouteReply> {
-    return this.pending.wait(request.indication.id, this.options.replyTimeout, request, (r) => {
-      onTimeout(r);
-      return this.options.timeoutReply;
-    });
+  /**
+   * Wait for the flow's reply to `indication`. When the engine's route timeout aborts `signal`,
+   * the entry expires and onTimeout runs (the engine has sent the timeout reply); a reply that
+   * comes later still goes to the engine, which counts it in lateReplies.
+   */
+  waitForReply(request: PendingRequest, signal: AbortSignal, onTimeout: (request: PendingRequest) => void): Promise<RouteReply> {
+    const id = request.indication.id;
+    const reply = this.pending.wait(id, request);
+    signal.addEventListener('abort', () => {
+      const expired = this.pending.expire(id);
+      if (expired) onTimeout(expired);
+    }, { once: true });
+    return reply;
   }
 
-  /** Clear every pending timer (their requests get the timeout reply), then release the port. */
+  /** Answer every pending request with the timeout reply, then release the port. */
   async close(): Promise<void> {
     this.pending.clear(this.options.timeoutReply);
     await this.shared.close();
