@@ -1,6 +1,5 @@
 /** Running the built `umodbus` command as a child process, for the CLI tests. */
 import { execFile } from 'node:child_process';
-import * as net from 'node:net';
 import * as path from 'node:path';
 
 export const MAIN = path.resolve(__dirname, '../../src/cli/main.js');
@@ -17,11 +16,4 @@ export function umodbus(...args: string[]): Promise<Run> {
   });
 }
 
-/** A free port on 127.0.0.1, for servers that take a port number rather than 0. */
-export async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', () => resolve()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
+export { freePort } from '../fixtures/free-port';

@@ -6,17 +6,10 @@ import { strict as assert } from 'node:assert';
 import * as net from 'node:net';
 import { CodecError, ModbusExceptionError } from '../../src/codec';
 import { ModbusClient } from '../../src/client';
+import { freePort } from '../fixtures/free-port';
 import { ServerTCP, type IServiceVector } from 'modbus-serial';
 import * as jsmodbus from 'jsmodbus';
 
-/** A free port on 127.0.0.1 (ServerTCP takes a port number, not 0). */
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', () => resolve()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 function client(port: number): ModbusClient {
   return new ModbusClient({ transport: { type: 'tcp', host: '127.0.0.1', port }, timeout: 1000, maxInFlight: 4 });

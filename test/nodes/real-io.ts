@@ -1,30 +1,9 @@
 /** Real ports and ptys for the full-flow tests, each cleaned up by its own handle. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { delay } from './helpers';
+export { canBind, freePort } from '../fixtures/free-port';
 
-/** A port free right now: bind 0, read it, release it. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** True when `port` can be bound at once (nothing of ours still holds it). */
-export function canBind(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-}
 
 export interface PtyPair {
   a: string;
