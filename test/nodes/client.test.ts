@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { allNodes, callsOf, catchAll, collect, delay, helper, node, onTab, statusArgs, waitFor } from './helpers';
+import { allNodes, callsOf, catchAll, collect, helper, node, onTab, statusArgs, waitFor } from './helpers';
 import { useFakeEngines, type FakeClient } from './fake-engines';
 
 describe('umodbus-client (scripted engine)', () => {
@@ -46,13 +46,13 @@ describe('umodbus-client (scripted engine)', () => {
     await helper.load(allNodes, onTab(client(), read('r1'), read('r2'), { id: 'w1', type: 'umodbus-write', client: 'c1', wires: [[]] }));
     assert.equal(fakes.clients.length, 1, 'one engine for three users');
     fakes.clients[0].setState('disconnected', Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }));
-    await delay(20);
+    await waitFor(() => ['r1', 'r2', 'w1'].every((id) => statusArgs(node(id)).at(-1)?.fill === 'red'), 'red on every user');
     for (const id of ['r1', 'r2', 'w1']) {
       assert.deepEqual(statusArgs(node(id)).at(-1), { fill: 'red', shape: 'ring', text: 'refused by 10.0.0.5:1502' }, id);
     }
     fakes.clients[0].setState('connecting');
     fakes.clients[0].setState('connected');
-    await delay(20);
+    await waitFor(() => ['r1', 'r2', 'w1'].every((id) => statusArgs(node(id)).at(-1)?.fill === 'green'), 'green on every user');
     for (const id of ['r1', 'r2', 'w1']) {
       const seen = statusArgs(node(id));
       assert.deepEqual(seen.at(-2), { fill: 'yellow', shape: 'ring', text: 'node-red:common.status.connecting' }, id);

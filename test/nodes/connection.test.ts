@@ -17,12 +17,14 @@ describe('msg.connection: switch the link at runtime (real engines)', function (
   let portA: number;
   let portB: number;
   const units: number[] = [];
+  let slowArrived = false;
   beforeEach(async () => {
     units.length = 0;
+    slowArrived = false;
     a = new ModbusServer({ memoryMap: { holdingRegisters: { start: 0, size: 10, values: [111] } } });
     b = new ModbusServer({ memoryMap: { holdingRegisters: { start: 0, size: 10, values: [222] } } });
     // A's slow corner: address 50 answers after 300 ms; unit 9 answers 99 and is recorded.
-    a.addRoute({ functionCodes: [3], addressRange: { start: 50, end: 50 } }, async () => { await delay(300); return { values: [555] }; });
+    a.addRoute({ functionCodes: [3], addressRange: { start: 50, end: 50 } }, async () => { slowArrived = true; await delay(300); return { values: [555] }; });
     for (const s of [a, b]) s.addRoute({ unitIds: [9], functionCodes: [3] }, (req) => { units.push(req.unitId); return { values: [99] }; });
     portA = (await a.listen({ type: 'tcp', host: '127.0.0.1', port: 0 })).port ?? 0;
     portB = (await b.listen({ type: 'tcp', host: '127.0.0.1', port: 0 })).port ?? 0;
@@ -82,7 +84,7 @@ describe('msg.connection: switch the link at runtime (real engines)', function (
     const out = collect('out') as Msg[];
     const caught = collect('caught') as Msg[];
     node('r1').receive({ tag: 'slow, on A', payload: { address: 50 } });
-    await delay(50);
+    await waitFor(() => slowArrived, 'the slow read on the wire to A');
     node('r2').receive({ tag: 'switch', connection: { port: portB } });
     await waitFor(() => out.length === 2, 'both reads', 5000);
     await delay(400);

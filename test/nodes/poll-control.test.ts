@@ -33,7 +33,7 @@ describe('umodbus-read poll control, outages and status words (scripted engine)'
     const out = collect('out');
     await waitFor(() => out.length >= 2, 'two polls');
     node('r1').receive({ poll: false, payload: 'stop' });
-    await delay(20);
+    await waitFor(() => statusArgs(node('r1')).at(-1)?.text === 'stopped', 'the stopped status');
     const stoppedAt = fakes.clients[0].requests.length;
     await delay(200);
     assert.equal(fakes.clients[0].requests.length, stoppedAt, 'no read after msg.poll = false, and none for the msg itself');
