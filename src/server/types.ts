@@ -3,7 +3,7 @@
  * the engine may add to it but not change what is here.
  */
 import type { ModbusRequest, ModbusResponse, UnknownRequest } from '../codec';
-import type { SerialSettings } from '../client/types';
+import type { SerialSettings } from '../transport/serial';
 import type { ServerMemory } from './memory';
 
 /** One table of the memory map, as in the map file: `start` address and initial `values`. `size` defaults to values.length. */

@@ -18,6 +18,9 @@ export interface SerialLineSettings {
   interFrameDelay?: number;
 }
 
+/** Serial line settings shared by RTU and ASCII, by clients and servers alike. */
+export type SerialSettings = SerialLineSettings;
+
 /** ms one character takes on the line: start bit, data bits, parity bit, stop bits. */
 export function characterTime(s: Pick<SerialLineSettings, 'baudRate' | 'dataBits' | 'parity' | 'stopBits'>): number {
   const bits = 1 + (s.dataBits ?? 8) + ((s.parity ?? 'none') === 'none' ? 0 : 1) + (s.stopBits ?? 1);
