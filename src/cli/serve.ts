@@ -3,7 +3,7 @@
  * map. Prints one ready line naming what it actually bound, then serves until SIGINT or SIGTERM.
  */
 import { UsageError } from './args';
-import { ModbusServer, loadMapFile, type ServerListenOptions, type ServerOptions, type ServerRequestEvent } from '../server';
+import { ListenRetry, ModbusServer, loadMapFile, type BoundAddress, type ServerListenOptions, type ServerOptions, type ServerRequestEvent } from '../server';
 
 const USAGE = `usage: umodbus serve (--tcp HOST:PORT | --rtu-tcp HOST:PORT | --rtu PATH --baud N) [options]
 
@@ -20,6 +20,10 @@ const USAGE = `usage: umodbus serve (--tcp HOST:PORT | --rtu-tcp HOST:PORT | --r
   --no-fc8                 answer every FC 8 (Diagnostics) with exception 01. With FC 8
                            on, a serial line's FC 8 acts on that line only, and over TCP
                            the sub-functions that change state (01, 03, 04, 0A, 14) get 01
+  --no-retry               exit 1 when the first attempt to listen fails. By default a
+                           port in use or a serial line not there yet is tried again,
+                           from 1 s doubling up to 10 s, until it works or a signal
+                           stops it; missing privileges or an unknown address exit 1
   --verbose                log each request to stderr
 `;
 
@@ -30,6 +34,7 @@ interface Args {
   map?: string;
   verbose: boolean;
   fc8: boolean;
+  retry: boolean;
 }
 
 function hostPort(v: string, flag: string): { host: string; port: number } {
@@ -50,11 +55,16 @@ function parse(argv: string[]): Args | 'help' {
   const opts = new Map<string, string>();
   let verbose = false;
   let fc8 = true;
+  let retry = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') return 'help';
     if (a === '--no-fc8') {
       fc8 = false;
+      continue;
+    }
+    if (a === '--no-retry') {
+      retry = false;
       continue;
     }
     if (a === '--verbose' || a === '-v') {
@@ -97,7 +107,7 @@ function parse(argv: string[]): Args | 'help' {
   }
   const unit = get('--unit');
   const unitIds = unit === undefined ? undefined : unit.split(',').map((u) => integer(u, '--unit', 0, 255));
-  return { listen, unitIds, map: get('--map'), verbose, fc8 };
+  return { listen, unitIds, map: get('--map'), verbose, fc8, retry };
 }
 
 function describe(listen: ServerListenOptions, bound: { host?: string; port?: number; path?: string }): string {
@@ -110,6 +120,24 @@ function describe(listen: ServerListenOptions, bound: { host?: string; port?: nu
 function privilegeHint(err: unknown, listen: ServerListenOptions): string {
   if ((err as { code?: string }).code !== 'EACCES' || listen.type === 'rtu' || listen.port <= 0 || listen.port >= 1024) return '';
   return ` (a port below 1024 needs privileges: use a port of 1024 or more, e.g. 5020, or give Node.js the capability once with sudo setcap 'cap_net_bind_service=+ep' "$(readlink -f "$(command -v node)")")`;
+}
+
+/** Failures that waiting will not cure: the command line (or the machine's setup) must change. */
+function permanent(err: Error & { code?: string }): boolean {
+  return ['EACCES', 'EPERM', 'EADDRNOTAVAIL', 'ENOTFOUND'].includes(err.code ?? '') || /permission denied/i.test(err.message);
+}
+
+/** Wait for SIGINT or SIGTERM. */
+function signalled(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
 }
 
 function logRequest(e: ServerRequestEvent): void {
@@ -144,24 +172,28 @@ export async function run(argv: string[]): Promise<number> {
   const server = new ModbusServer(options);
   server.on('error', (err) => process.stderr.write(`umodbus serve: ${err.message}\n`));
   if (args.verbose) server.on('request', logRequest);
-  let bound;
-  try {
-    bound = await server.listen(args.listen);
-  } catch (err) {
-    process.stderr.write(`umodbus serve: cannot listen: ${(err as Error).message}${privilegeHint(err, args.listen)}\n`);
-    await server.close();
-    return 1;
-  }
-  process.stdout.write(`${describe(args.listen, bound)}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+  // The same listen retry as the server node: a port in use is tried again until it is free.
+  const stopped = signalled();
+  const outcome = await new Promise<BoundAddress | 'failed' | 'stopped'>((resolve) => {
+    const retry = new ListenRetry(server, args.listen, {
+      listening: resolve,
+      failed: (error, repeated) => {
+        const last = !args.retry || permanent(error);
+        if (!repeated || last) {
+          process.stderr.write(`umodbus serve: cannot listen: ${error.message}${privilegeHint(error, args.listen)}${last ? '' : ' (retrying)'}\n`);
+        }
+        if (last) resolve('failed');
+        return !last;
+      },
+    }).start();
+    void stopped.then(() => retry.stop()).then(() => resolve('stopped'));
   });
+  if (outcome === 'failed' || outcome === 'stopped') {
+    await server.close();
+    return outcome === 'failed' ? 1 : 0;
+  }
+  process.stdout.write(`${describe(args.listen, outcome)}\n`);
+  await stopped;
   await server.close();
   return 0;
 }

@@ -8,3 +8,4 @@ export { ROUTABLE_FUNCTION_CODES } from '../codec';
 export { parseMapConfig, loadMapFile, MapConfigError } from './map-config';
 export { ServerClosedError } from './errors';
 export { BadReplyError } from './route-reply';
+export { ListenRetry, LISTEN_RETRY_MIN_MS, LISTEN_RETRY_MAX_MS, type BoundAddress, type ListenRetryHandlers } from './listen-retry';
