@@ -111,14 +111,14 @@ function parse(argv: string[]): Args | 'help' {
 }
 
 function describe(listen: ServerListenOptions, bound: { host?: string; port?: number; path?: string }): string {
-  if (listen.type === 'rtu') return `listening on rtu ${bound.path ?? listen.path} at ${listen.baudRate} baud`;
+  if ('path' in listen) return `listening on ${listen.type} ${bound.path ?? listen.path} at ${listen.baudRate} baud`;
   const host = bound.host ?? listen.host;
   return `listening on ${listen.type} ${host.includes(':') ? `[${host}]` : host}:${bound.port ?? listen.port}`;
 }
 
 /** What to do about EACCES on a port below 1024, which needs privileges. */
 function privilegeHint(err: unknown, listen: ServerListenOptions): string {
-  if ((err as { code?: string }).code !== 'EACCES' || listen.type === 'rtu' || listen.port <= 0 || listen.port >= 1024) return '';
+  if ((err as { code?: string }).code !== 'EACCES' || 'path' in listen || listen.port <= 0 || listen.port >= 1024) return '';
   return ` (a port below 1024 needs privileges: use a port of 1024 or more, e.g. 5020, or give Node.js the capability once with sudo setcap 'cap_net_bind_service=+ep' "$(readlink -f "$(command -v node)")")`;
 }
 

@@ -98,6 +98,17 @@ export class SerialMedium implements Medium {
         stopBits: s.stopBits ?? 1,
         autoOpen: false,
       });
+      // Reading is set up before the port opens, so the first read is under way as soon as it
+      // is: a line that vanishes right after opening (a pty whose other end exits) is then
+      // noticed at once. Set up after open, such a loss often goes unseen.
+      let opened = false;
+      let lastError: Error | undefined;
+      port.on('data', (chunk: Buffer) => {
+        if (opened) handlers.data(chunk);
+      });
+      port.on('error', (e: Error) => {
+        lastError = e;
+      });
       port.open((err) => {
         if (err) {
           port.removeAllListeners();
@@ -109,11 +120,7 @@ export class SerialMedium implements Medium {
           void conn.close().then(() => reject(new Error('open aborted')));
           return;
         }
-        let lastError: Error | undefined;
-        port.on('data', (chunk: Buffer) => handlers.data(chunk));
-        port.on('error', (e: Error) => {
-          lastError = e;
-        });
+        opened = true;
         port.on('close', (e?: Error | null) => handlers.lost(e ?? lastError ?? new Error('serial port closed')));
         resolve(conn);
       });

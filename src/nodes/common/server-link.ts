@@ -55,7 +55,7 @@ function nodeBinary(): string {
  */
 export function listenFailure(err: Error & { code?: string }, listen: ServerListenOptions, say: Say): { status: string; log: string } {
   const code = err.code ?? '';
-  if (listen.type === 'rtu') {
+  if ('path' in listen) {
     const path = listen.path;
     if (code === 'EACCES' || /permission denied/i.test(err.message)) {
       return { status: say('status.serial-no-access', { path }), log: say('log.serial-no-access', { path, message: err.message }) };
