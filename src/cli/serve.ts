@@ -5,12 +5,16 @@
 import { UsageError } from './args';
 import { ListenRetry, ModbusServer, loadMapFile, type BoundAddress, type ServerListenOptions, type ServerOptions, type ServerRequestEvent } from '../server';
 
-const USAGE = `usage: umodbus serve (--tcp HOST:PORT | --rtu-tcp HOST:PORT | --rtu PATH --baud N) [options]
+const USAGE = `usage: umodbus serve (--tcp HOST:PORT | --rtu-tcp HOST:PORT | --udp HOST:PORT | --rtu PATH --baud N | --ascii PATH --baud N) [options]
 
   --tcp HOST:PORT          Modbus TCP (port 0 picks a free port)
   --rtu-tcp HOST:PORT      RTU frames over TCP
+  --udp HOST:PORT          Modbus TCP framing over UDP: one ADU per datagram, answered
+                           to its sender
   --rtu PATH               RTU on a serial line, with --baud N [--parity none|even|odd]
                            [--data-bits 7|8] [--stop-bits 1|2]
+  --ascii PATH             ASCII on a serial line, with the same line settings
+                           (ASCII lines are often 7 data bits, even parity)
   --unit 1,2,...           unit ids to answer (default: any)
   --map FILE.json          memory map and identity, e.g.
                            {"holdingRegisters":{"start":0,"values":[1,2,3]},"identity":{"vendorName":"ACME"}}
@@ -77,22 +81,25 @@ function parse(argv: string[]): Args | 'help' {
     opts.set(a, v);
     i++;
   }
-  const known = ['--tcp', '--rtu-tcp', '--rtu', '--baud', '--parity', '--data-bits', '--stop-bits', '--unit', '--map', '--max-connections', '--connection-policy', '--idle-timeout'];
+  const known = ['--tcp', '--rtu-tcp', '--udp', '--rtu', '--ascii', '--baud', '--parity', '--data-bits', '--stop-bits', '--unit', '--map', '--max-connections', '--connection-policy', '--idle-timeout'];
   for (const k of opts.keys()) if (!known.includes(k)) throw new UsageError(`unknown option ${k}`);
-  const modes = ['--tcp', '--rtu-tcp', '--rtu'].filter((m) => opts.has(m));
-  if (modes.length !== 1) throw new UsageError('give exactly one of --tcp, --rtu-tcp or --rtu');
+  const modes = ['--tcp', '--rtu-tcp', '--udp', '--rtu', '--ascii'].filter((m) => opts.has(m));
+  if (modes.length !== 1) throw new UsageError('give exactly one of --tcp, --rtu-tcp, --udp, --rtu or --ascii');
   const get = (k: string): string | undefined => opts.get(k);
   let listen: ServerListenOptions;
-  if (modes[0] === '--rtu') {
+  if (modes[0] === '--rtu' || modes[0] === '--ascii') {
+    const mode = modes[0];
     const baud = get('--baud');
-    if (baud === undefined) throw new UsageError('--rtu needs --baud N');
+    if (baud === undefined) throw new UsageError(`${mode} needs --baud N`);
     const parity = get('--parity') ?? 'none';
     if (parity !== 'none' && parity !== 'even' && parity !== 'odd') throw new UsageError(`--parity wants none, even or odd, got "${parity}"`);
     listen = {
-      type: 'rtu', path: get('--rtu') ?? '', baudRate: integer(baud, '--baud', 1, 4000000), parity,
+      type: mode === '--rtu' ? 'rtu' : 'ascii', path: get(mode) ?? '', baudRate: integer(baud, '--baud', 1, 4000000), parity,
       dataBits: integer(get('--data-bits') ?? '8', '--data-bits', 7, 8) as 7 | 8,
       stopBits: integer(get('--stop-bits') ?? '1', '--stop-bits', 1, 2) as 1 | 2,
     };
+  } else if (modes[0] === '--udp') {
+    listen = { type: 'udp', ...hostPort(get('--udp') ?? '', '--udp') };
   } else {
     const type = modes[0] === '--tcp' ? 'tcp' : 'rtu-tcp';
     const policy = get('--connection-policy') ?? 'refuse';
