@@ -36,5 +36,19 @@ export default tseslint.config(
     },
   },
   { files: ['src/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...zeroDelayTimer] } },
-  { files: ['src/server/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...deferral] } },
+  // The listening side of the transport reads the server's requests: it answers in the same turn too.
+  { files: ['src/server/**/*.ts', 'src/transport/listen/**/*.ts'], rules: { 'no-restricted-syntax': ['error', ...deferral] } },
+  {
+    files: ['src/server/**/*.ts'],
+    rules: {
+      // The engines stand side by side on the transport: what both need (serial settings, backoff) lives there.
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/client', '**/client/**'], message: 'The server does not import from src/client; shared types live in src/transport.' }] }],
+    },
+  },
+  {
+    files: ['src/transport/**/*.ts', 'src/codec/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/client', '**/client/**', '**/server', '**/server/**', '**/nodes/**', '**/cli/**'], message: 'Layers import one way: codec <- transport <- client/server <- nodes.' }] }],
+    },
+  },
 );

@@ -3,14 +3,18 @@
  * map. Prints one ready line naming what it actually bound, then serves until SIGINT or SIGTERM.
  */
 import { UsageError } from './args';
-import { ModbusServer, loadMapFile, type ServerListenOptions, type ServerOptions, type ServerRequestEvent } from '../server';
+import { ListenRetry, ModbusServer, loadMapFile, type BoundAddress, type ServerListenOptions, type ServerOptions, type ServerRequestEvent } from '../server';
 
-const USAGE = `usage: umodbus serve (--tcp HOST:PORT | --rtu-tcp HOST:PORT | --rtu PATH --baud N) [options]
+const USAGE = `usage: umodbus serve (--tcp HOST:PORT | --rtu-tcp HOST:PORT | --udp HOST:PORT | --rtu PATH --baud N | --ascii PATH --baud N) [options]
 
   --tcp HOST:PORT          Modbus TCP (port 0 picks a free port)
   --rtu-tcp HOST:PORT      RTU frames over TCP
+  --udp HOST:PORT          Modbus TCP framing over UDP: one ADU per datagram, answered
+                           to its sender
   --rtu PATH               RTU on a serial line, with --baud N [--parity none|even|odd]
                            [--data-bits 7|8] [--stop-bits 1|2]
+  --ascii PATH             ASCII on a serial line, with the same line settings
+                           (ASCII lines are often 7 data bits, even parity)
   --unit 1,2,...           unit ids to answer (default: any)
   --map FILE.json          memory map and identity, e.g.
                            {"holdingRegisters":{"start":0,"values":[1,2,3]},"identity":{"vendorName":"ACME"}}
@@ -20,6 +24,10 @@ const USAGE = `usage: umodbus serve (--tcp HOST:PORT | --rtu-tcp HOST:PORT | --r
   --no-fc8                 answer every FC 8 (Diagnostics) with exception 01. With FC 8
                            on, a serial line's FC 8 acts on that line only, and over TCP
                            the sub-functions that change state (01, 03, 04, 0A, 14) get 01
+  --no-retry               exit 1 when the first attempt to listen fails. By default a
+                           port in use or a serial line not there yet is tried again,
+                           from 1 s doubling up to 10 s, until it works or a signal
+                           stops it; missing privileges or an unknown address exit 1
   --verbose                log each request to stderr
 `;
 
@@ -30,6 +38,7 @@ interface Args {
   map?: string;
   verbose: boolean;
   fc8: boolean;
+  retry: boolean;
 }
 
 function hostPort(v: string, flag: string): { host: string; port: number } {
@@ -50,11 +59,16 @@ function parse(argv: string[]): Args | 'help' {
   const opts = new Map<string, string>();
   let verbose = false;
   let fc8 = true;
+  let retry = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') return 'help';
     if (a === '--no-fc8') {
       fc8 = false;
+      continue;
+    }
+    if (a === '--no-retry') {
+      retry = false;
       continue;
     }
     if (a === '--verbose' || a === '-v') {
@@ -67,22 +81,25 @@ function parse(argv: string[]): Args | 'help' {
     opts.set(a, v);
     i++;
   }
-  const known = ['--tcp', '--rtu-tcp', '--rtu', '--baud', '--parity', '--data-bits', '--stop-bits', '--unit', '--map', '--max-connections', '--connection-policy', '--idle-timeout'];
+  const known = ['--tcp', '--rtu-tcp', '--udp', '--rtu', '--ascii', '--baud', '--parity', '--data-bits', '--stop-bits', '--unit', '--map', '--max-connections', '--connection-policy', '--idle-timeout'];
   for (const k of opts.keys()) if (!known.includes(k)) throw new UsageError(`unknown option ${k}`);
-  const modes = ['--tcp', '--rtu-tcp', '--rtu'].filter((m) => opts.has(m));
-  if (modes.length !== 1) throw new UsageError('give exactly one of --tcp, --rtu-tcp or --rtu');
+  const modes = ['--tcp', '--rtu-tcp', '--udp', '--rtu', '--ascii'].filter((m) => opts.has(m));
+  if (modes.length !== 1) throw new UsageError('give exactly one of --tcp, --rtu-tcp, --udp, --rtu or --ascii');
   const get = (k: string): string | undefined => opts.get(k);
   let listen: ServerListenOptions;
-  if (modes[0] === '--rtu') {
+  if (modes[0] === '--rtu' || modes[0] === '--ascii') {
+    const mode = modes[0];
     const baud = get('--baud');
-    if (baud === undefined) throw new UsageError('--rtu needs --baud N');
+    if (baud === undefined) throw new UsageError(`${mode} needs --baud N`);
     const parity = get('--parity') ?? 'none';
     if (parity !== 'none' && parity !== 'even' && parity !== 'odd') throw new UsageError(`--parity wants none, even or odd, got "${parity}"`);
     listen = {
-      type: 'rtu', path: get('--rtu') ?? '', baudRate: integer(baud, '--baud', 1, 4000000), parity,
+      type: mode === '--rtu' ? 'rtu' : 'ascii', path: get(mode) ?? '', baudRate: integer(baud, '--baud', 1, 4000000), parity,
       dataBits: integer(get('--data-bits') ?? '8', '--data-bits', 7, 8) as 7 | 8,
       stopBits: integer(get('--stop-bits') ?? '1', '--stop-bits', 1, 2) as 1 | 2,
     };
+  } else if (modes[0] === '--udp') {
+    listen = { type: 'udp', ...hostPort(get('--udp') ?? '', '--udp') };
   } else {
     const type = modes[0] === '--tcp' ? 'tcp' : 'rtu-tcp';
     const policy = get('--connection-policy') ?? 'refuse';
@@ -97,19 +114,37 @@ function parse(argv: string[]): Args | 'help' {
   }
   const unit = get('--unit');
   const unitIds = unit === undefined ? undefined : unit.split(',').map((u) => integer(u, '--unit', 0, 255));
-  return { listen, unitIds, map: get('--map'), verbose, fc8 };
+  return { listen, unitIds, map: get('--map'), verbose, fc8, retry };
 }
 
 function describe(listen: ServerListenOptions, bound: { host?: string; port?: number; path?: string }): string {
-  if (listen.type === 'rtu') return `listening on rtu ${bound.path ?? listen.path} at ${listen.baudRate} baud`;
+  if ('path' in listen) return `listening on ${listen.type} ${bound.path ?? listen.path} at ${listen.baudRate} baud`;
   const host = bound.host ?? listen.host;
   return `listening on ${listen.type} ${host.includes(':') ? `[${host}]` : host}:${bound.port ?? listen.port}`;
 }
 
 /** What to do about EACCES on a port below 1024, which needs privileges. */
 function privilegeHint(err: unknown, listen: ServerListenOptions): string {
-  if ((err as { code?: string }).code !== 'EACCES' || listen.type === 'rtu' || listen.port <= 0 || listen.port >= 1024) return '';
+  if ((err as { code?: string }).code !== 'EACCES' || 'path' in listen || listen.port <= 0 || listen.port >= 1024) return '';
   return ` (a port below 1024 needs privileges: use a port of 1024 or more, e.g. 5020, or give Node.js the capability once with sudo setcap 'cap_net_bind_service=+ep' "$(readlink -f "$(command -v node)")")`;
+}
+
+/** Failures that waiting will not cure: the command line (or the machine's setup) must change. */
+function permanent(err: Error & { code?: string }): boolean {
+  return ['EACCES', 'EPERM', 'EADDRNOTAVAIL', 'ENOTFOUND'].includes(err.code ?? '') || /permission denied/i.test(err.message);
+}
+
+/** Wait for SIGINT or SIGTERM. */
+function signalled(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
 }
 
 function logRequest(e: ServerRequestEvent): void {
@@ -144,24 +179,28 @@ export async function run(argv: string[]): Promise<number> {
   const server = new ModbusServer(options);
   server.on('error', (err) => process.stderr.write(`umodbus serve: ${err.message}\n`));
   if (args.verbose) server.on('request', logRequest);
-  let bound;
-  try {
-    bound = await server.listen(args.listen);
-  } catch (err) {
-    process.stderr.write(`umodbus serve: cannot listen: ${(err as Error).message}${privilegeHint(err, args.listen)}\n`);
-    await server.close();
-    return 1;
-  }
-  process.stdout.write(`${describe(args.listen, bound)}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+  // The same listen retry as the server node: a port in use is tried again until it is free.
+  const stopped = signalled();
+  const outcome = await new Promise<BoundAddress | 'failed' | 'stopped'>((resolve) => {
+    const retry = new ListenRetry(server, args.listen, {
+      listening: resolve,
+      failed: (error, repeated) => {
+        const last = !args.retry || permanent(error);
+        if (!repeated || last) {
+          process.stderr.write(`umodbus serve: cannot listen: ${error.message}${privilegeHint(error, args.listen)}${last ? '' : ' (retrying)'}\n`);
+        }
+        if (last) resolve('failed');
+        return !last;
+      },
+    }).start();
+    void stopped.then(() => retry.stop()).then(() => resolve('stopped'));
   });
+  if (outcome === 'failed' || outcome === 'stopped') {
+    await server.close();
+    return outcome === 'failed' ? 1 : 0;
+  }
+  process.stdout.write(`${describe(args.listen, outcome)}\n`);
+  await stopped;
   await server.close();
   return 0;
 }

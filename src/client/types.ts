@@ -3,13 +3,13 @@
  * the engine may add to it but not change what is here.
  */
 import type { BroadcastFc, ModbusRequest, ResponseFor } from '../codec';
-import type { SerialLineSettings } from '../transport/serial';
+import type { SerialSettings } from '../transport/serial';
 
 /** What `request()` resolves with: the response, or for a write that may go to unit 0 (broadcast) also undefined. */
 export type ConfirmationFor<R extends ModbusRequest> = R extends { fc: BroadcastFc } ? ResponseFor<R> | undefined : ResponseFor<R>;
 
 /** Serial line settings shared by RTU and ASCII: the transport's own. */
-export type SerialSettings = SerialLineSettings;
+export type { SerialSettings };
 
 export type ClientTransportOptions =
   | { type: 'tcp'; host: string; port: number }

@@ -18,7 +18,7 @@ export = function register(RED: NodeAPI): void {
     try {
       const options = serverOptionsFrom(def);
       const listen = options.listen;
-      if (listen.type !== 'rtu' && ANY_HOST.has(listen.host)) this.warn(say('log.any-host', { port: listen.port }));
+      if ('host' in listen && ANY_HOST.has(listen.host)) this.warn(say('log.any-host', { port: listen.port }));
       link = new ServerLink(options, (err) => this.error(`server: ${err.message}`), say);
       link.start();
     } catch (err) {

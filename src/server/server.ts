@@ -7,8 +7,7 @@ import { CommDiagnostics, changesLineState } from './diagnostics';
 import { DeviceIdentity } from './identity';
 import { buildIndication } from './indication';
 import type { Answer, FrameSink, Link, ServerListener } from './link';
-import { TcpListener } from './listeners/tcp';
-import { SerialListener } from './listeners/serial';
+import { createListener } from '../transport/listen';
 import { ServerMemory, type UnitMemory } from './memory';
 import { MEMORY_FUNCTION_CODES, executeOnMemory, storeWrite } from './memory-handler';
 import { BadReplyError, resolveReply, type ReplyOutcome } from './route-reply';
@@ -101,6 +100,8 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
   private readonly fc8: boolean;
   private readonly routes = new RouteTable();
   private readonly listeners_: ServerListener[] = [];
+  /** Each serial line's own diagnostics state, by path. */
+  private readonly lines = new Map<string, CommDiagnostics>();
   private readonly pending = new Set<PendingRoute>();
   /** Pending route calls per link (connection or serial line); a link with none has no entry. */
   private readonly pendingPerLink = new Map<Link, number>();
@@ -143,8 +144,16 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
   /** Start a listener; several may run at once (say TCP and a serial line). */
   async listen(options: ServerListenOptions): Promise<{ host?: string; port?: number; path?: string }> {
     if (this.closed) throw new ServerClosedError();
-    const listener = options.type === 'rtu' ? new SerialListener(this, options) : new TcpListener(this, options);
-    await listener.start();
+    const listener = createListener(options, this);
+    // A serial line has FC 8/11/12 state of its own, from the moment it may receive.
+    const line = options.type === 'rtu' || options.type === 'ascii' ? options.path : undefined;
+    if (line !== undefined) this.lines.set(line, new CommDiagnostics());
+    try {
+      await listener.start();
+    } catch (err) {
+      if (line !== undefined) this.lines.delete(line);
+      throw err;
+    }
     if (this.closed) {
       // close() ran while the port was opening: release it rather than leak it.
       await listener.close();
@@ -170,11 +179,12 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     this.pendingPerLink.clear();
     const ls = this.listeners_.splice(0);
     await Promise.all(ls.map((l) => l.close()));
+    this.lines.clear();
   }
 
   /** A serial line's own FC 8/11/12 state (counters, event log, listen-only mode), by its path. */
   lineDiagnostics(path: string): CommDiagnostics | undefined {
-    return this.listeners_.find((l) => l.diagnostics && l.address.path === path)?.diagnostics;
+    return this.lines.get(path);
   }
 
   counters(): ModbusServerCounters {
@@ -200,7 +210,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
 
   onMalformed(_error: unknown, link: Link): void {
     this.counts.malformed++;
-    (link.diagnostics ?? this.diagnostics).onCommError();
+    (this.diagnosticsOf(link)).onCommError();
   }
 
   onTransportError(error: Error): void {
@@ -233,11 +243,16 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     else this.counts.frameTimeouts++;
   }
 
+  /** The FC 8/11/12 state a frame counts in: its serial line's own, or the one TCP and UDP share. */
+  private diagnosticsOf(link: Link): CommDiagnostics {
+    return link.line === true && 'path' in link.remote ? (this.lines.get(link.remote.path) ?? this.diagnostics) : this.diagnostics;
+  }
+
   // ---- The request path ---------------------------------------------------------------------
 
   private process(frame: Frame, link: Link): Answer | Promise<Answer> {
     const unitId = frame.unitId;
-    const diag = link.diagnostics ?? this.diagnostics;
+    const diag = this.diagnosticsOf(link);
     diag.onBusMessage();
     const broadcast = link.broadcast && unitId === 0;
     if (!broadcast && !this.answers(unitId)) return null;
@@ -289,7 +304,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
    */
   private refusesDiagnostics(frame: Frame, link: Link): boolean {
     if (!this.fc8) return true;
-    if (link.diagnostics || frame.end - frame.start < 3) return false;
+    if (link.line === true || frame.end - frame.start < 3) return false;
     return changesLineState(frame.data.readUInt16BE(frame.start + 1));
   }
 
@@ -298,7 +313,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     if (MEMORY_FUNCTION_CODES.has(req.fc)) {
       return executeOnMemory(mem, req, (table, address, values) => this.emitWrite({ unitId, table, address, values, remote: link.remote }));
     }
-    const diag = link.diagnostics ?? this.diagnostics;
+    const diag = this.diagnosticsOf(link);
     switch (req.fc) {
       case 0x07: return { fc: 0x07, status: this.exceptionStatus & 0xff };
       case 0x08: return diag.diagnostics(req);
@@ -428,7 +443,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
 
   /** Seal the outcome into an ADU and count it. A response the codec refuses becomes 04. */
   private answerTo(link: Link, unitId: number, tid: number, fc: number, outcome: ReplyOutcome, context?: RouteContext): Answer {
-    const diag = link.diagnostics ?? this.diagnostics;
+    const diag = this.diagnosticsOf(link);
     if (outcome === null) {
       diag.onCompleted(fc, 'none');
       return null;
@@ -449,7 +464,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
 
   private exception(link: Link, unitId: number, tid: number, fc: number, code: number): Answer {
     this.counts.exceptions++;
-    (link.diagnostics ?? this.diagnostics).onCompleted(fc, code);
+    (this.diagnosticsOf(link)).onCompleted(fc, code);
     return encodeExceptionAdu(link.framing, unitId, tid, fc & 0x7f, code);
   }
 

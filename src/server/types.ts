@@ -3,7 +3,7 @@
  * the engine may add to it but not change what is here.
  */
 import type { ModbusRequest, ModbusResponse, UnknownRequest } from '../codec';
-import type { SerialSettings } from '../client/types';
+import type { ListenOptions, RemoteAddress } from '../transport/listen';
 import type { ServerMemory } from './memory';
 
 /** One table of the memory map, as in the map file: `start` address and initial `values`. `size` defaults to values.length. */
@@ -36,48 +36,11 @@ export interface MemoryMapConfig {
   identity?: IdentityConfig;
 }
 
-/**
- * A TCP listener (Modbus TCP or RTU over TCP). Every limit has a default that keeps one client
- * from hurting the others on a small device (issue 13, "the server under abuse").
- */
-export interface TcpListenSettings {
-  host: string;
-  port: number;
-  /** Connections at once (default 256). */
-  maxConnections?: number;
-  /**
-   * What a connection past `maxConnections` does (default 'close-oldest-idle'): close the
-   * connection whose last complete request is oldest and has nothing in flight to make room for
-   * it (TCP implementation guide, 4.2.2), or 'refuse' it. With 'refuse', a handful of idle
-   * sockets can lock every other client out.
-   */
-  connectionPolicy?: 'refuse' | 'close-oldest-idle';
-  /** Close a connection quiet this long, ms (default: never; a route still working keeps it). */
-  idleTimeout?: number;
-  /**
-   * A partial frame has this long to complete, ms, or the connection is closed (default 2000).
-   * Bytes trickling in reset an idle timeout; this catches a client that never finishes a frame.
-   */
-  frameTimeout?: number;
-  /**
-   * A client that does not take its answers stops being read once they fill the socket's buffer
-   * (`write()` returned false); still stuck after this long, ms, it is dropped (default 10000).
-   * Also how long a connection closing after a bad header may take to flush its answers.
-   */
-  stuckTimeout?: number;
-  /** Bytes of answers waiting to be sent past which a connection is dropped at once (default 131072). */
-  maxWriteBuffer?: number;
-  /**
-   * Frames served from one connection before the others get their turn (default 256): a client
-   * streaming requests cannot keep the rest waiting.
-   */
-  framesPerTurn?: number;
-}
+/** TCP and UDP listener settings: the transport's, with every TCP hardening limit. */
+export type { TcpListenSettings, UdpListenSettings, RemoteAddress } from '../transport/listen';
 
-export type ServerListenOptions =
-  | ({ type: 'tcp' } & TcpListenSettings)
-  | ({ type: 'rtu-tcp' } & TcpListenSettings)
-  | ({ type: 'rtu' } & SerialSettings);
+/** Where to listen: Modbus TCP, RTU over TCP, UDP, or a serial line carrying RTU or ASCII. */
+export type ServerListenOptions = ListenOptions;
 
 export interface ServerOptions {
   /** Unit ids answered (default: any). Others get silence. */
@@ -108,9 +71,6 @@ export interface ServerOptions {
   /** The same over the whole server, every connection and line together (default 256). */
   maxPendingRoutes?: number;
 }
-
-/** Where a request came from: a TCP peer or a serial line. */
-export type RemoteAddress = { address: string; port: number } | { path: string };
 
 /** One decoded request handed to a route. Plain data only. */
 export interface ServerIndication {

@@ -4,5 +4,6 @@ export { ConnectError } from './errors';
 export { Backoff } from './backoff';
 export { Transport, type TransportOptions } from './transport';
 export { TcpMedium } from './tcp';
-export { SerialMedium, type SerialLineSettings } from './serial';
+export { SerialMedium, characterTime, rtuInterFrameDelay, type SerialLineSettings, type SerialSettings } from './serial';
 export { UdpMedium } from './udp';
+export * from './listen';

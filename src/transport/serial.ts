@@ -18,6 +18,9 @@ export interface SerialLineSettings {
   interFrameDelay?: number;
 }
 
+/** Serial line settings shared by RTU and ASCII, by clients and servers alike. */
+export type SerialSettings = SerialLineSettings;
+
 /** ms one character takes on the line: start bit, data bits, parity bit, stop bits. */
 export function characterTime(s: Pick<SerialLineSettings, 'baudRate' | 'dataBits' | 'parity' | 'stopBits'>): number {
   const bits = 1 + (s.dataBits ?? 8) + ((s.parity ?? 'none') === 'none' ? 0 : 1) + (s.stopBits ?? 1);
@@ -95,6 +98,17 @@ export class SerialMedium implements Medium {
         stopBits: s.stopBits ?? 1,
         autoOpen: false,
       });
+      // Reading is set up before the port opens, so the first read is under way as soon as it
+      // is: a line that vanishes right after opening (a pty whose other end exits) is then
+      // noticed at once. Set up after open, such a loss often goes unseen.
+      let opened = false;
+      let lastError: Error | undefined;
+      port.on('data', (chunk: Buffer) => {
+        if (opened) handlers.data(chunk);
+      });
+      port.on('error', (e: Error) => {
+        lastError = e;
+      });
       port.open((err) => {
         if (err) {
           port.removeAllListeners();
@@ -106,11 +120,7 @@ export class SerialMedium implements Medium {
           void conn.close().then(() => reject(new Error('open aborted')));
           return;
         }
-        let lastError: Error | undefined;
-        port.on('data', (chunk: Buffer) => handlers.data(chunk));
-        port.on('error', (e: Error) => {
-          lastError = e;
-        });
+        opened = true;
         port.on('close', (e?: Error | null) => handlers.lost(e ?? lastError ?? new Error('serial port closed')));
         resolve(conn);
       });

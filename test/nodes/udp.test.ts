@@ -1,5 +1,6 @@
 /**
- * The umodbus-client's UDP transport in a flow. umodbus-server has no UDP listener, so the peer
+ * The umodbus-client's UDP transport in a flow, against a peer we control byte by byte (the server
+ * node over UDP is in server-ascii-udp.test.ts): the peer
  * is a small MBAP-over-UDP server on 127.0.0.1 that answers with the codec's own ADU encoder:
  * FC 3 with values made from the request's address, an exception for other function codes, and
  * silence for unit 9 (a lost datagram).

@@ -11,7 +11,7 @@ import { PendingReplies } from './pending';
 import type { NodeStatus } from './red-types';
 import type { RouteCodec } from './route-mapping';
 import { SharedLink, type LinkUser } from './shared-link';
-import { Backoff } from '../../transport';
+import { ListenRetry } from '../../server/listen-retry';
 import { linkStatus, statusKey } from './status';
 
 /** What a pending request remembers: the route node that sent it and how it decodes values. */
@@ -55,7 +55,7 @@ function nodeBinary(): string {
  */
 export function listenFailure(err: Error & { code?: string }, listen: ServerListenOptions, say: Say): { status: string; log: string } {
   const code = err.code ?? '';
-  if (listen.type === 'rtu') {
+  if ('path' in listen) {
     const path = listen.path;
     if (code === 'EACCES' || /permission denied/i.test(err.message)) {
       return { status: say('status.serial-no-access', { path }), log: say('log.serial-no-access', { path, message: err.message }) };
@@ -77,19 +77,13 @@ export function listenFailure(err: Error & { code?: string }, listen: ServerList
 /** Plain English for when no catalog answers (the node passes the runtime's translations). */
 const noCatalog: Say = (key) => key;
 
-/** Backoff between attempts to listen after a failure: one second, doubling up to ten. */
-const LISTEN_RETRY_MIN_MS = 1000;
-const LISTEN_RETRY_MAX_MS = 10_000;
-
 export class ServerLink {
   readonly pending = new PendingReplies<RouteReply, PendingRequest>();
   /** Resolves with the bound address once listening (undefined if listening failed). */
   readonly bound: Promise<{ host?: string; port?: number; path?: string } | undefined>;
   private readonly shared: SharedLink<ModbusServerApi>;
-  private listening: Promise<unknown> | undefined;
+  private retrying: ListenRetry | undefined;
   private markBound!: (b: { host?: string; port?: number; path?: string } | undefined) => void;
-  private retry: NodeJS.Timeout | undefined;
-  private stopped = false;
 
   constructor(readonly options: ServerLinkOptions, onError: (err: Error) => void, say: Say = noCatalog) {
     this.bound = new Promise((resolve) => { this.markBound = resolve; });
@@ -104,36 +98,20 @@ export class ServerLink {
         report(linkStatus('connecting'));
         // A port still held by another process, or a USB adapter not there yet at boot: keep
         // trying with backoff rather than stay deaf until the next deploy. Reported once per cause.
-        let lastMessage: string | undefined;
-        const backoff = new Backoff(LISTEN_RETRY_MIN_MS, LISTEN_RETRY_MAX_MS);
-        const attempt = (): void => {
-          const listening = engine.listen(options.listen);
-          this.listening = listening;
-          listening.then(
-            (bound) => { report(linkStatus('listening', where(bound))); this.markBound(bound); },
-            (err: unknown) => {
-              const error = err instanceof Error ? err : new Error(String(err));
-              const words = listenFailure(error, options.listen, say);
-              report(linkStatus('failed', words.status));
-              this.markBound(undefined);
-              if (error.message !== lastMessage) onError(Object.assign(new Error(words.log), { code: (error as { code?: string }).code, cause: error }));
-              lastMessage = error.message;
-              if (this.stopped) return;
-              this.retry = setTimeout(() => {
-                this.retry = undefined;
-                if (!this.stopped) attempt();
-              }, backoff.next());
-            },
-          );
-        };
-        attempt();
+        this.retrying = new ListenRetry(engine, options.listen, {
+          listening: (bound) => { report(linkStatus('listening', where(bound))); this.markBound(bound); },
+          failed: (error, repeated) => {
+            const words = listenFailure(error, options.listen, say);
+            report(linkStatus('failed', words.status));
+            this.markBound(undefined);
+            if (!repeated) onError(Object.assign(new Error(words.log), { code: (error as { code?: string }).code, cause: error }));
+          },
+        }).start();
         return { engine, detach: () => (engine as unknown as { off?: (e: string, l: (err: Error) => void) => void }).off?.('error', onEngineError) };
       },
       // A close while listen() is still opening the port must wait for it, or the port opens after the close and stays open.
       close: async (engine) => {
-        this.stopped = true;
-        clearTimeout(this.retry);
-        await this.listening?.catch(() => undefined);
+        await this.retrying?.stop();
         await engine.close();
       },
     });

@@ -61,11 +61,13 @@ function connectionPolicyFrom(value: unknown): ConnectionPolicy {
 const IDENTITY_KEYS = ['vendorName', 'productCode', 'revision', 'vendorUrl', 'productName', 'modelName', 'userApplicationName'] as const;
 
 function listenFrom(def: ServerDefSettings): ServerListenOptions {
-  if (def.transport === 'rtu') return { type: 'rtu', ...serialSettings(def, true) };
+  if (def.transport === 'rtu' || def.transport === 'ascii') return { type: def.transport, ...serialSettings(def, def.transport === 'rtu') };
   const port = intSetting(def.port, 502);
   if (port < 0 || port > 65535) throw new ConfigError(`port ${port} is outside 0..65535`);
+  const host = typeof def.host === 'string' && def.host.trim() !== '' ? def.host.trim() : DEFAULT_HOST;
+  if (def.transport === 'udp') return { type: 'udp', host, port };
   const common = {
-    host: typeof def.host === 'string' && def.host.trim() !== '' ? def.host.trim() : DEFAULT_HOST,
+    host,
     port,
     maxConnections: Math.max(1, intSetting(def.maxConnections, 32)),
     connectionPolicy: connectionPolicyFrom(def.connectionPolicy),

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Deframer, Framing } from '../../codec';
-import type { Answer, FrameSink, Link } from '../link';
-import { STALE_GAP_MS } from './rtu-timing';
+import type { Answer, IndicationSink, Link } from './types';
+import { STALE_GAP_MS } from './partial-frame';
 
 /**
  * While a connection waits for its next turn it is still read, up to this many bytes buffered,
@@ -75,7 +75,7 @@ export class TcpConnection {
   constructor(
     readonly socket: Socket,
     framing: Framing,
-    private readonly sink: FrameSink,
+    private readonly sink: IndicationSink,
     private readonly limits: ConnectionLimits,
   ) {
     this.deframer = framing.createDeframer('indication');

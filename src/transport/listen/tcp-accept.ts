@@ -1,10 +1,19 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { mbap, rtu } from '../../codec';
-import type { FrameSink, ServerListener } from '../link';
-import type { ServerListenOptions } from '../types';
+import type { IndicationSink, Listener, ListenOptions } from './types';
 import { TcpConnection, type ConnectionLimits } from './tcp-connection';
 
-type TcpOptions = Extract<ServerListenOptions, { type: 'tcp' | 'rtu-tcp' }>;
+type TcpOptions = Extract<ListenOptions, { type: 'tcp' | 'rtu-tcp' }>;
+
+/**
+ * Makes the listening socket server and hands each accepted socket to `onSocket`. Plain TCP by
+ * default; a TLS listener (Modbus/TCP Security) passes one that makes a tls.Server, whose
+ * sockets are net.Sockets too, and gets every limit below unchanged. Such a factory should hand
+ * over sockets once they are ready for Modbus (after the TLS handshake).
+ */
+export type SocketServerFactory = (onSocket: (socket: Socket) => void) => Server;
+
+const plainTcp: SocketServerFactory = (onSocket) => createServer({ noDelay: true }, onSocket);
 
 /** The engine's defaults for a TCP listener: safe for a small device beside a PLC (see TcpListenSettings). */
 export const TCP_DEFAULTS = {
@@ -27,7 +36,7 @@ function positive(value: number | undefined, fallback: number): number {
  * connection idle longest to make room (TCP implementation guide, section 4.2.2) and 'refuse'
  * drops the newcomer. Each connection's limits are in TcpConnection.
  */
-export class TcpListener implements ServerListener {
+export class TcpAcceptListener implements Listener {
   address: { host?: string; port?: number } = {};
   private readonly server: Server;
   private readonly connections = new Set<TcpConnection>();
@@ -35,7 +44,7 @@ export class TcpListener implements ServerListener {
   private readonly maxConnections: number;
   private readonly policy: 'refuse' | 'close-oldest-idle';
 
-  constructor(private readonly sink: FrameSink, private readonly options: TcpOptions) {
+  constructor(private readonly sink: IndicationSink, private readonly options: TcpOptions, makeServer: SocketServerFactory = plainTcp) {
     this.limits = {
       framesPerTurn: Math.floor(positive(options.framesPerTurn, TCP_DEFAULTS.framesPerTurn)),
       crowded: () => this.connections.size > 1,
@@ -45,7 +54,7 @@ export class TcpListener implements ServerListener {
     };
     this.maxConnections = positive(options.maxConnections, TCP_DEFAULTS.maxConnections);
     this.policy = options.connectionPolicy ?? TCP_DEFAULTS.connectionPolicy;
-    this.server = createServer({ noDelay: true }, (socket) => this.onConnection(socket));
+    this.server = makeServer((socket) => this.onConnection(socket));
     // A listening error after start (rare) must not crash the process: it is reported.
     this.server.on('error', (err: Error) => {
       if (this.server.listening) this.sink.onTransportError(err);
