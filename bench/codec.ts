@@ -14,7 +14,7 @@
 import { createRequire } from 'node:module';
 import { availableParallelism, loadavg } from 'node:os';
 import {
-  crc16, decodeRequest, decodeResponse, encodeRequestAdu, encodeRequestAduInto, encodeResponseAdu, encodeResponseAduInto, mbap, rtu, type Framing, type ReadRegistersRequest,
+  crc16, decodeRequest, decodeResponse, encodeRequestAdu, encodeRequestAduInto, encodeResponseAdu, encodeResponseAduInto, mbap, rtu, type Framing, type ModbusResponse, type ReadRegistersRequest,
 } from '../src/codec';
 import ReadHoldingRegistersRequestBody from 'jsmodbus/dist/request/read-holding-registers';
 import ReadHoldingRegistersResponseBody from 'jsmodbus/dist/response/read-holding-registers';
@@ -22,7 +22,8 @@ import ModbusTCPRequest from 'jsmodbus/dist/tcp-request';
 import ModbusTCPResponse from 'jsmodbus/dist/tcp-response';
 import ModbusRTURequest from 'jsmodbus/dist/rtu-request';
 import ModbusRTUResponse from 'jsmodbus/dist/rtu-response';
-import { Table } from '../src/server/memory';
+import { UnitMemory } from '../src/server/memory';
+import { executeOnMemory } from '../src/server/memory-handler';
 import { plainConfirmation, plainIndication, plainRequest, plainResponse } from './lib/plain-codec';
 
 const loadCjs = createRequire(__filename);
@@ -44,9 +45,18 @@ function registerValues(n: number): number[] {
   return Array.from({ length: n }, (_, i) => (i * 257 + 11) & 0xffff);
 }
 
-/** Our server's register store, as the memory map keeps it. */
-function ourStore(n: number): Table {
-  return new Table(false, 0, START_ADDRESS + n, registerValues(START_ADDRESS + n));
+/** Our server's memory map: holding registers 0 .. START_ADDRESS + n - 1. */
+function ourStore(n: number): UnitMemory {
+  return new UnitMemory({ holdingRegisters: { start: 0, values: registerValues(START_ADDRESS + n) } });
+}
+
+const noWrites = (): void => {};
+
+/** What our server does with a decoded read: serve it from the memory map, as server.ts does. */
+function serveFromMemory(mem: UnitMemory, req: ReadRegistersRequest): ModbusResponse {
+  const out = executeOnMemory(mem, req, noWrites);
+  if (typeof out === 'number') throw new Error(`the memory map answered exception ${out}`);
+  return out;
 }
 
 function ours(framing: Framing, n: number): () => void {
@@ -65,7 +75,7 @@ function ours(framing: Framing, n: number): () => void {
     const fr = r.frame;
     const got = decodeRequest(fr.data, fr.start, fr.end);
     if (got.fc !== 3 || 'unknown' in got) throw new Error('server decoded another request');
-    const resAdu = encodeResponseAdu(framing, fr.unitId, fr.transactionId, { fc: 3, values: store.readWords(got.address, got.quantity) });
+    const resAdu = encodeResponseAdu(framing, fr.unitId, fr.transactionId, serveFromMemory(store, got));
     // client
     const f = framing.unwrap(resAdu);
     const res = decodeResponse(f.data, f.start, f.end, req);
@@ -82,7 +92,7 @@ function oursInto(framing: Framing, n: number): () => void {
   const req: ReadRegistersRequest = { fc: 3, address: START_ADDRESS, quantity: n };
   const store = ourStore(n);
   const server = framing.createDeframer('indication');
-  const res = { fc: 3 as const, values: store.readWords(START_ADDRESS, n) };
+  const res = serveFromMemory(store, req);
   // Sized to the ADUs, so each buffer stands for the chunk the other side's socket would deliver.
   const clientOut = Buffer.allocUnsafe(encodeRequestAdu(framing, 1, 0, req).length);
   const serverOut = Buffer.allocUnsafe(encodeResponseAdu(framing, 1, 0, res).length);
@@ -98,7 +108,7 @@ function oursInto(framing: Framing, n: number): () => void {
     const fr = r.frame;
     const got = decodeRequest(fr.data, fr.start, fr.end);
     if (got.fc !== 3 || 'unknown' in got) throw new Error('server decoded another request');
-    encodeResponseAduInto(framing, serverOut, 0, fr.unitId, fr.transactionId, { fc: 3, values: store.readWords(got.address, got.quantity) });
+    encodeResponseAduInto(framing, serverOut, 0, fr.unitId, fr.transactionId, serveFromMemory(store, got));
     // client
     const f = framing.unwrap(serverOut);
     const decoded = decodeResponse(f.data, f.start, f.end, req);
