@@ -25,6 +25,7 @@ import ModbusRTUResponse from 'jsmodbus/dist/rtu-response';
 import { UnitMemory } from '../src/server/memory';
 import { executeOnMemory } from '../src/server/memory-handler';
 import { plainConfirmation, plainIndication, plainRequest, plainResponse } from './lib/plain-codec';
+import { SectionLog, type SectionResult } from './lib/section-log';
 
 const loadCjs = createRequire(__filename);
 const modbusSerialCrc16 = loadCjs('modbus-serial/utils/crc16.js') as (buffer: Buffer) => number;
@@ -247,8 +248,10 @@ function crossCheck(): void {
 }
 
 /** Run the codec section: prints ops/s (median of interleaved rounds) and the ratios. */
-export async function run(): Promise<void> {
+export async function run(): Promise<SectionResult> {
   crossCheck();
+  const log = new SectionLog();
+  const out = (s: string): void => log.out(s);
   const cases: Case[] = [];
   /** The peers first, then ours, each of ours with a ratio against every peer. */
   const group = (peers: Case[], mine: Case[]): void => {
@@ -274,13 +277,45 @@ export async function run(): Promise<void> {
   }
   const wall = results.map((xs) => median(xs.map((x) => x.wall)));
   const cpu = results.map((xs) => median(xs.map((x) => x.cpu)));
-  process.stdout.write(`median of ${ROUNDS} interleaved rounds of ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up; node ${process.version}; load average ${loadavg()[0].toFixed(2)} on ${availableParallelism()} cores\n`);
-  process.stdout.write(`${'case'.padEnd(40)}${'ops/s'.padStart(12)}${'min'.padStart(12)}${'max'.padStart(12)}${'ops/CPU-s'.padStart(14)}   ratios (wall / CPU) against each peer\n`);
+  out(`median of ${ROUNDS} interleaved rounds of ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up; node ${process.version}; load average ${loadavg()[0].toFixed(2)} on ${availableParallelism()} cores\n`);
+  out(`${'case'.padEnd(40)}${'ops/s'.padStart(12)}${'min'.padStart(12)}${'max'.padStart(12)}${'ops/CPU-s'.padStart(14)}   ratios (wall / CPU) against each peer\n`);
   cases.forEach((c, k) => {
     const xs = results[k].map((x) => x.wall);
     const ratios = (c.vs ?? []).map((v) => `${(wall[k] / wall[v]).toFixed(2)}x / ${(cpu[k] / cpu[v]).toFixed(2)}x ${cases[v].name.slice(cases[v].name.lastIndexOf(':') + 2)}`);
-    process.stdout.write(`${c.name.padEnd(40)}${fmt(wall[k])}${fmt(Math.min(...xs))}${fmt(Math.max(...xs))}${fmt(cpu[k]).padStart(14)}   ${ratios.join(', ')}\n`);
+    out(`${c.name.padEnd(40)}${fmt(wall[k])}${fmt(Math.min(...xs))}${fmt(Math.max(...xs))}${fmt(cpu[k]).padStart(14)}   ${ratios.join(', ')}\n`);
   });
-  process.stdout.write('(ratios: each of ours against the peer rows above it; "into": encode-into API with caller-owned buffers; "plain": a hand-written FC 3 codec)\n');
-  process.stdout.write(`(${((Date.now() - t0) / 1000).toFixed(1)} s; checksum ${sink % 1000})\n`);
+  out('(ratios: each of ours against the peer rows above it; "into": encode-into API with caller-owned buffers; "plain": a hand-written FC 3 codec)\n');
+  out(`(${((Date.now() - t0) / 1000).toFixed(1)} s; checksum ${sink % 1000})\n`);
+
+  const at = (name: string): number => {
+    const k = cases.findIndex((c) => c.name === name);
+    if (k < 0) throw new Error(`no codec case ${name}`);
+    return k;
+  };
+  /** Median over rounds of the ratio taken within each round, with its range. */
+  const roundRatio = (a: string, b: string): { med: number; lo: number; hi: number } => {
+    const ra = results[at(a)];
+    const rb = results[at(b)];
+    const rs = ra.map((x, r) => x.wall / rb[r].wall);
+    return { med: median(rs), lo: Math.min(...rs), hi: Math.max(...rs) };
+  };
+  const lines: string[] = [];
+  const ratioTarget = (label: string, a: string, b: string, min: number): void => {
+    const r = roundRatio(a, b);
+    const t = log.target(`${label} >= ${min}x`, r.med, min, `${r.med.toFixed(2)}x (rounds ${r.lo.toFixed(2)}x-${r.hi.toFixed(2)}x; ${fmt(wall[at(a)]).trim()} vs ${fmt(wall[at(b)]).trim()} tx/s)`);
+    lines.push(`   ${t.met ? 'MET   ' : 'MISSED'} ${t.label}: ${t.detail}`);
+  };
+  // Issue 14: the codec, serving from the memory map as the server does, against a hand-written FC 3 codec.
+  ratioTarget('FC3 MBAP 125 regs, ours/plain', 'FC3 tx MBAP 125 regs: ours', 'FC3 tx MBAP 125 regs: plain', 1.0);
+  ratioTarget('FC3 RTU 125 regs, ours/plain', 'FC3 tx RTU 125 regs: ours', 'FC3 tx RTU 125 regs: plain', 1.0);
+  // Issue 2: against jsmodbus's classes, and CRC-16 against modbus-serial's.
+  for (const n of [10, 125]) {
+    for (const f of ['MBAP', 'RTU']) ratioTarget(`FC3 ${f} ${n} regs, ours/jsmodbus`, `FC3 tx ${f} ${n} regs: ours`, `FC3 tx ${f} ${n} regs: jsmodbus`, 5);
+  }
+  for (const size of [6, 23, 253]) ratioTarget(`CRC-16 ${size} bytes, ours/modbus-serial`, `CRC-16 ${size} bytes: ours`, `CRC-16 ${size} bytes: modbus-serial`, 3.5);
+  const mbap10 = wall[at('FC3 tx MBAP 10 regs: ours')];
+  const t = log.target('FC3 MBAP 10 regs >= 3,000,000 tx/s', mbap10, 3_000_000, `${fmt(mbap10).trim()} tx/s`);
+  lines.push(`   ${t.met ? 'MET   ' : 'MISSED'} ${t.label}: ${t.detail}`);
+  out(`   targets (ratios: median over rounds of the ratio within each round, by wall clock; "ours" is the allocating API):\n${lines.join('\n')}\n`);
+  return log.result();
 }
