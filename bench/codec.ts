@@ -14,7 +14,7 @@
 import { createRequire } from 'node:module';
 import { availableParallelism, loadavg } from 'node:os';
 import {
-  crc16, decodeRequest, decodeResponse, encodeRequestAdu, encodeRequestAduInto, encodeResponseAdu, encodeResponseAduInto, mbap, rtu, type Framing, type ReadRegistersRequest,
+  crc16, decodeRequest, decodeResponse, encodeRequestAdu, encodeRequestAduInto, encodeResponseAdu, encodeResponseAduInto, mbap, rtu, type Framing, type ModbusResponse, type ReadRegistersRequest,
 } from '../src/codec';
 import ReadHoldingRegistersRequestBody from 'jsmodbus/dist/request/read-holding-registers';
 import ReadHoldingRegistersResponseBody from 'jsmodbus/dist/response/read-holding-registers';
@@ -22,8 +22,10 @@ import ModbusTCPRequest from 'jsmodbus/dist/tcp-request';
 import ModbusTCPResponse from 'jsmodbus/dist/tcp-response';
 import ModbusRTURequest from 'jsmodbus/dist/rtu-request';
 import ModbusRTUResponse from 'jsmodbus/dist/rtu-response';
-import { Table } from '../src/server/memory';
+import { UnitMemory } from '../src/server/memory';
+import { executeOnMemory } from '../src/server/memory-handler';
 import { plainConfirmation, plainIndication, plainRequest, plainResponse } from './lib/plain-codec';
+import { SectionLog, type SectionResult } from './lib/section-log';
 
 const loadCjs = createRequire(__filename);
 const modbusSerialCrc16 = loadCjs('modbus-serial/utils/crc16.js') as (buffer: Buffer) => number;
@@ -44,9 +46,18 @@ function registerValues(n: number): number[] {
   return Array.from({ length: n }, (_, i) => (i * 257 + 11) & 0xffff);
 }
 
-/** Our server's register store, as the memory map keeps it. */
-function ourStore(n: number): Table {
-  return new Table(false, 0, START_ADDRESS + n, registerValues(START_ADDRESS + n));
+/** Our server's memory map: holding registers 0 .. START_ADDRESS + n - 1. */
+function ourStore(n: number): UnitMemory {
+  return new UnitMemory({ holdingRegisters: { start: 0, values: registerValues(START_ADDRESS + n) } });
+}
+
+const noWrites = (): void => {};
+
+/** What our server does with a decoded read: serve it from the memory map, as server.ts does. */
+function serveFromMemory(mem: UnitMemory, req: ReadRegistersRequest): ModbusResponse {
+  const out = executeOnMemory(mem, req, noWrites);
+  if (typeof out === 'number') throw new Error(`the memory map answered exception ${out}`);
+  return out;
 }
 
 function ours(framing: Framing, n: number): () => void {
@@ -65,7 +76,7 @@ function ours(framing: Framing, n: number): () => void {
     const fr = r.frame;
     const got = decodeRequest(fr.data, fr.start, fr.end);
     if (got.fc !== 3 || 'unknown' in got) throw new Error('server decoded another request');
-    const resAdu = encodeResponseAdu(framing, fr.unitId, fr.transactionId, { fc: 3, values: store.readWords(got.address, got.quantity) });
+    const resAdu = encodeResponseAdu(framing, fr.unitId, fr.transactionId, serveFromMemory(store, got));
     // client
     const f = framing.unwrap(resAdu);
     const res = decodeResponse(f.data, f.start, f.end, req);
@@ -82,7 +93,7 @@ function oursInto(framing: Framing, n: number): () => void {
   const req: ReadRegistersRequest = { fc: 3, address: START_ADDRESS, quantity: n };
   const store = ourStore(n);
   const server = framing.createDeframer('indication');
-  const res = { fc: 3 as const, values: store.readWords(START_ADDRESS, n) };
+  const res = serveFromMemory(store, req);
   // Sized to the ADUs, so each buffer stands for the chunk the other side's socket would deliver.
   const clientOut = Buffer.allocUnsafe(encodeRequestAdu(framing, 1, 0, req).length);
   const serverOut = Buffer.allocUnsafe(encodeResponseAdu(framing, 1, 0, res).length);
@@ -98,7 +109,7 @@ function oursInto(framing: Framing, n: number): () => void {
     const fr = r.frame;
     const got = decodeRequest(fr.data, fr.start, fr.end);
     if (got.fc !== 3 || 'unknown' in got) throw new Error('server decoded another request');
-    encodeResponseAduInto(framing, serverOut, 0, fr.unitId, fr.transactionId, { fc: 3, values: store.readWords(got.address, got.quantity) });
+    encodeResponseAduInto(framing, serverOut, 0, fr.unitId, fr.transactionId, serveFromMemory(store, got));
     // client
     const f = framing.unwrap(serverOut);
     const decoded = decodeResponse(f.data, f.start, f.end, req);
@@ -237,8 +248,10 @@ function crossCheck(): void {
 }
 
 /** Run the codec section: prints ops/s (median of interleaved rounds) and the ratios. */
-export async function run(): Promise<void> {
+export async function run(): Promise<SectionResult> {
   crossCheck();
+  const log = new SectionLog();
+  const out = (s: string): void => log.out(s);
   const cases: Case[] = [];
   /** The peers first, then ours, each of ours with a ratio against every peer. */
   const group = (peers: Case[], mine: Case[]): void => {
@@ -264,13 +277,47 @@ export async function run(): Promise<void> {
   }
   const wall = results.map((xs) => median(xs.map((x) => x.wall)));
   const cpu = results.map((xs) => median(xs.map((x) => x.cpu)));
-  process.stdout.write(`median of ${ROUNDS} interleaved rounds of ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up; node ${process.version}; load average ${loadavg()[0].toFixed(2)} on ${availableParallelism()} cores\n`);
-  process.stdout.write(`${'case'.padEnd(40)}${'ops/s'.padStart(12)}${'min'.padStart(12)}${'max'.padStart(12)}${'ops/CPU-s'.padStart(14)}   ratios (wall / CPU) against each peer\n`);
+  out(`median of ${ROUNDS} interleaved rounds of ${ROUND_MS} ms after ${WARMUP_MS} ms warm-up; node ${process.version}; load average ${loadavg()[0].toFixed(2)} on ${availableParallelism()} cores\n`);
+  out(`${'case'.padEnd(40)}${'ops/s'.padStart(12)}${'min'.padStart(12)}${'max'.padStart(12)}${'ops/CPU-s'.padStart(14)}   ratios (wall / CPU) against each peer\n`);
   cases.forEach((c, k) => {
     const xs = results[k].map((x) => x.wall);
     const ratios = (c.vs ?? []).map((v) => `${(wall[k] / wall[v]).toFixed(2)}x / ${(cpu[k] / cpu[v]).toFixed(2)}x ${cases[v].name.slice(cases[v].name.lastIndexOf(':') + 2)}`);
-    process.stdout.write(`${c.name.padEnd(40)}${fmt(wall[k])}${fmt(Math.min(...xs))}${fmt(Math.max(...xs))}${fmt(cpu[k]).padStart(14)}   ${ratios.join(', ')}\n`);
+    out(`${c.name.padEnd(40)}${fmt(wall[k])}${fmt(Math.min(...xs))}${fmt(Math.max(...xs))}${fmt(cpu[k]).padStart(14)}   ${ratios.join(', ')}\n`);
   });
-  process.stdout.write('(ratios: each of ours against the peer rows above it; "into": encode-into API with caller-owned buffers; "plain": a hand-written FC 3 codec)\n');
-  process.stdout.write(`(${((Date.now() - t0) / 1000).toFixed(1)} s; checksum ${sink % 1000})\n`);
+  out('(ratios: each of ours against the peer rows above it; "into": encode-into API with caller-owned buffers; "plain": a hand-written FC 3 codec)\n');
+  out(`(${((Date.now() - t0) / 1000).toFixed(1)} s; checksum ${sink % 1000})\n`);
+
+  const at = (name: string): number => {
+    const k = cases.findIndex((c) => c.name === name);
+    if (k < 0) throw new Error(`no codec case ${name}`);
+    return k;
+  };
+  /** Median over rounds of the ratio taken within each round, with its range. */
+  const roundRatio = (a: string, b: string): { med: number; lo: number; hi: number } => {
+    const ra = results[at(a)];
+    const rb = results[at(b)];
+    const rs = ra.map((x, r) => x.wall / rb[r].wall);
+    return { med: median(rs), lo: Math.min(...rs), hi: Math.max(...rs) };
+  };
+  const lines: string[] = [];
+  const ratioTarget = (label: string, a: string, b: string, min: number): void => {
+    const r = roundRatio(a, b);
+    const unit = a.startsWith('CRC') ? 'CRCs/s' : 'tx/s';
+    const t = log.target(`${label} >= ${min.toFixed(min % 1 === 0 ? 1 : 2)}x`, r.med, min,
+      `${r.med.toFixed(2)}x (rounds ${r.lo.toFixed(2)}x-${r.hi.toFixed(2)}x; ${fmt(wall[at(a)]).trim()} vs ${fmt(wall[at(b)]).trim()} ${unit})`);
+    lines.push(`   ${t.met ? 'MET   ' : 'MISSED'} ${t.label}: ${t.detail}`);
+  };
+  // Issue 14: the codec, serving from the memory map as the server does, against a hand-written FC 3 codec.
+  ratioTarget('FC3 MBAP 125 regs, ours/plain', 'FC3 tx MBAP 125 regs: ours', 'FC3 tx MBAP 125 regs: plain', 1.0);
+  ratioTarget('FC3 RTU 125 regs, ours/plain', 'FC3 tx RTU 125 regs: ours', 'FC3 tx RTU 125 regs: plain', 1.0);
+  // Issue 2: against jsmodbus's classes, and CRC-16 against modbus-serial's.
+  for (const n of [10, 125]) {
+    for (const f of ['MBAP', 'RTU']) ratioTarget(`FC3 ${f} ${n} regs, ours/jsmodbus`, `FC3 tx ${f} ${n} regs: ours`, `FC3 tx ${f} ${n} regs: jsmodbus`, 5);
+  }
+  for (const size of [6, 23, 253]) ratioTarget(`CRC-16 ${size} bytes, ours/modbus-serial`, `CRC-16 ${size} bytes: ours`, `CRC-16 ${size} bytes: modbus-serial`, 3.5);
+  const mbap10 = wall[at('FC3 tx MBAP 10 regs: ours')];
+  const t = log.target('FC3 MBAP 10 regs >= 3,000,000 tx/s', mbap10, 3_000_000, `${fmt(mbap10).trim()} tx/s`);
+  lines.push(`   ${t.met ? 'MET   ' : 'MISSED'} ${t.label}: ${t.detail}`);
+  out(`   targets (ratios: median over rounds of the ratio within each round, by wall clock; "ours" is the allocating API):\n${lines.join('\n')}\n`);
+  return log.result();
 }

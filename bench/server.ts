@@ -23,6 +23,7 @@ import { SERVER_IMPLS, oursAvailable, type ServerImpl } from './lib/impls';
 import { loadLine, machineLine } from './lib/machine';
 import { freePort } from './lib/proc';
 import { HOST, PLACEMENTS, ref, runRefClient, startNodeServer, startRefServer, type Placement, type ServerProc } from './lib/runners';
+import { SectionLog, type SectionResult } from './lib/section-log';
 import { envInt, envList, fmtMB, fmtRate, fmtRatio, median, table } from './lib/stats';
 
 type Impl = ServerImpl | 'c';
@@ -33,7 +34,8 @@ const REGS = 10;
 const LABEL: Record<Impl, string> = { ours: 'ours', 'modbus-serial': 'modbus-serial', jsmodbus: 'jsmodbus', 'node-net': 'bare net.Server', c: 'C refserver' };
 const SHORT: Record<Impl, string> = { ours: 'ours', 'modbus-serial': 'ms', jsmodbus: 'js', 'node-net': 'net', c: 'C' };
 
-const out = (s: string): void => { process.stdout.write(s); };
+let log = new SectionLog();
+const out = (s: string): void => { log.out(s); };
 const key = (p: string, conns: number, impl: Impl): string => `${p}|${conns}|${impl}`;
 
 async function startImpl(impl: Impl, pl: Placement, nodeFlags: string[] = []): Promise<ServerProc> {
@@ -42,7 +44,8 @@ async function startImpl(impl: Impl, pl: Placement, nodeFlags: string[] = []): P
   return startNodeServer(pl.serverCpu, { impl, host: HOST, port, maxSeconds: 600 }, nodeFlags);
 }
 
-export async function run(): Promise<void> {
+export async function run(): Promise<SectionResult> {
+  log = new SectionLog();
   const n = envInt('UMODBUS_BENCH_N', 20000);
   const reps = envInt('UMODBUS_BENCH_REPS', 5);
   const maxSeconds = Number(process.env.UMODBUS_BENCH_MAX_SECONDS ?? '1');
@@ -126,6 +129,7 @@ export async function run(): Promise<void> {
   const profDir = process.env.UMODBUS_BENCH_PROFILE;
   if (profDir && found.server) await profile(profDir, placements[0][1], n);
   out(`(server section took ${((Date.now() - t0) / 1000).toFixed(0)} s; ${loadLine()})\n`);
+  return log.result();
 }
 
 function ratio(samples: Map<string, Sample[]>, ka: string, kb: string): number {
@@ -171,12 +175,17 @@ function costTable(p: string, impls: Impl[], samples: Map<string, Sample[]>, f: 
 function targets(p: string, pl: Placement, samples: Map<string, Sample[]>): string {
   const lines: string[] = [];
   const check = (label: string, ka: string, kb: string, min: number): void => {
-    if (!samples.has(ka) || !samples.has(kb)) { lines.push(`   -      ${label}: not measured in this run`); return; }
+    if (!samples.has(ka) || !samples.has(kb)) {
+      lines.push(`   -      ${label}: not measured in this run`);
+      log.target(`${pl.name}: ${label} >= ${min}x`, NaN, min, 'not measured');
+      return;
+    }
     const v = ratio(samples, ka, kb);
     const l = costRatio(samples, ka, kb, (x) => x.p50);
     const u = costRatio(samples, ka, kb, (x) => x.cpu);
-    lines.push(`   ${Number.isFinite(v) && v >= min ? 'MET   ' : 'MISSED'} ${label}: ${fmtRatio(v)} (target >= ${min}x)`
-      + `  [by p50 latency ${fmtRatio(l)}, by CPU per request ${fmtRatio(u)}]`);
+    const also = `by p50 latency ${fmtRatio(l)}, by CPU per request ${fmtRatio(u)}`;
+    const t = log.target(`${pl.name}: ${label} >= ${min}x`, v, min, `${fmtRatio(v)} req/s (${also})`);
+    lines.push(`   ${t.met ? 'MET   ' : 'MISSED'} ${label}: ${fmtRatio(v)} (target >= ${min}x)  [${also}]`);
   };
   for (const c of CONNS) {
     if (pl.clientCpu === pl.serverCpu) check(`${c} conn ours/C refserver (same core)`, key(p, c, 'ours'), key(p, c, 'c'), 0.9);

@@ -249,7 +249,8 @@ export class ModbusClient extends ModbusMethods implements ModbusClientApi {
     const wire = this.framing.seal(p.adu, unitId, tid);
     p.tid = tid;
     this.c.bytesOut += wire.length;
-    this.transport.write(wire);
+    // Nothing else on the wire: a sequential poll, where batching with later writes buys nothing.
+    this.transport.write(wire, this.inFlight.size === 0);
     // On a serial line the request itself takes time to go out; the timeout starts after it.
     const txTime = wire.length * this.medium.charTime;
     if (unitId === 0) {

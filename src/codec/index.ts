@@ -20,6 +20,7 @@ export * from './errors';
 export * from './types';
 export * from './framing';
 export * from './datatypes';
+export { StoreReadResponse } from './pdu/store-read';
 
 export const encodeRequest = pduModule.encodeRequest;
 export const decodeRequest = pduModule.decodeRequest;

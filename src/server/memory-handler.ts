@@ -24,7 +24,8 @@ export function executeOnMemory(mem: UnitMemory | undefined, req: ModbusRequest,
     case 0x03: case 0x04: {
       const t = req.fc === 0x03 ? mem?.holdingRegisters : mem?.inputRegisters;
       if (!t?.contains(req.address, req.quantity)) return ADDRESS;
-      return { fc: req.fc, values: t.readWords(req.address, req.quantity) };
+      // Answered synchronously, so the encoder can copy straight from the table.
+      return t.readResponse(req.fc, req.address, req.quantity);
     }
     case 0x05: {
       const t = mem?.coils;

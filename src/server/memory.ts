@@ -1,3 +1,4 @@
+import { StoreReadResponse, type ReadRegistersResponse } from '../codec';
 import type { MapSection, MemoryMapConfig } from './types';
 
 /** The four tables of the data model (MODBUS Application Protocol, section 4.3). */
@@ -8,19 +9,21 @@ const ADDRESS_SPACE = 0x10000;
 
 /**
  * One table: a contiguous block of addresses `start .. start + size - 1`. Bits are kept one per
- * byte and registers as unsigned 16-bit words, so a request is a bounds check and a loop.
+ * byte; registers as big-endian byte pairs, the order the PDU carries them in, so an FC 3/4
+ * answer is one copy from the table into the response ADU. A request is a bounds check and a loop.
  */
 export class Table {
   readonly start: number;
   readonly size: number;
   readonly bits: boolean;
-  private readonly cells: Uint8Array | Uint16Array;
+  /** Bit tables: one byte per bit. Register tables: two bytes per register, high byte first. */
+  private readonly cells: Uint8Array;
 
   constructor(bits: boolean, start: number, size: number, values: readonly (number | boolean)[] = []) {
     this.bits = bits;
     this.start = start;
     this.size = size;
-    this.cells = bits ? new Uint8Array(size) : new Uint16Array(size);
+    this.cells = new Uint8Array(bits ? size : 2 * size);
     this.write(start, values);
   }
 
@@ -29,13 +32,29 @@ export class Table {
     return address >= this.start && quantity >= 0 && address + quantity <= this.start + this.size;
   }
 
-  /** Register values at `address`; throws RangeError outside the table. */
+  /** Register values at `address` (a bit table answers 0 or 1); throws RangeError outside the table. */
   readWords(address: number, quantity: number): number[] {
     this.check(address, quantity);
     const out = new Array<number>(quantity);
     const o = address - this.start;
-    for (let i = 0; i < quantity; i++) out[i] = this.cells[o + i];
+    const c = this.cells;
+    if (this.bits) {
+      for (let i = 0; i < quantity; i++) out[i] = c[o + i];
+    } else {
+      for (let i = 0, p = 2 * o; i < quantity; i++, p += 2) out[i] = (c[p] << 8) | c[p + 1];
+    }
     return out;
+  }
+
+  /**
+   * The FC 3/4 answer for `address .. address + quantity - 1`, which the encoder copies straight
+   * from this table's bytes (no array of numbers per request); throws RangeError outside the
+   * table. Encode it before the table is written again, as a server answering at once does.
+   */
+  readResponse(fc: 0x03 | 0x04, address: number, quantity: number): ReadRegistersResponse {
+    this.check(address, quantity);
+    if (this.bits) return { fc, values: this.readWords(address, quantity) };
+    return new StoreReadResponse(fc, this.cells, 2 * (address - this.start), quantity);
   }
 
   /** Bit values at `address` (a register table answers value !== 0); throws RangeError outside the table. */
@@ -43,7 +62,12 @@ export class Table {
     this.check(address, quantity);
     const out = new Array<boolean>(quantity);
     const o = address - this.start;
-    for (let i = 0; i < quantity; i++) out[i] = this.cells[o + i] !== 0;
+    const c = this.cells;
+    if (this.bits) {
+      for (let i = 0; i < quantity; i++) out[i] = c[o + i] !== 0;
+    } else {
+      for (let i = 0, p = 2 * o; i < quantity; i++, p += 2) out[i] = (c[p] | c[p + 1]) !== 0;
+    }
     return out;
   }
 
@@ -58,9 +82,11 @@ export class Table {
     if (this.bits) {
       for (let i = 0; i < values.length; i++) cells[o + i] = values[i] ? 1 : 0;
     } else {
-      for (let i = 0; i < values.length; i++) {
+      for (let i = 0, p = 2 * o; i < values.length; i++, p += 2) {
         const v = values[i];
-        cells[o + i] = typeof v === 'boolean' ? (v ? 1 : 0) : v & 0xffff;
+        const w = typeof v === 'boolean' ? (v ? 1 : 0) : v & 0xffff;
+        cells[p] = w >>> 8;
+        cells[p + 1] = w & 0xff;
       }
     }
   }

@@ -19,7 +19,13 @@ class SocketConnection implements Connection {
 
   constructor(private readonly socket: net.Socket) {}
 
-  write(data: Buffer): void {
+  write(data: Buffer, alone = false): void {
+    // A lone request (one at a time) goes out at once: corking it costs a tick and a buffered
+    // write, a twentieth of a sequential request's CPU. Bytes already held keep their order either way.
+    if (alone && !this.corked) {
+      this.socket.write(data);
+      return;
+    }
     if (!this.corked) {
       this.corked = true;
       this.socket.cork();

@@ -76,11 +76,11 @@ export class Transport extends EventEmitter {
     return this.startAttempt();
   }
 
-  /** Send bytes on the open link; false when there is none. */
-  write(data: Buffer): boolean {
+  /** Send bytes on the open link; false when there is none. `alone`: see Connection.write. */
+  write(data: Buffer, alone = false): boolean {
     const c = this.conn;
     if (!c) return false;
-    c.write(data);
+    c.write(data, alone);
     return true;
   }
 

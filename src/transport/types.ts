@@ -9,7 +9,11 @@ export interface ConnectionHandlers {
 
 /** One open link: bytes out, and a way to let go of every handle it holds. */
 export interface Connection {
-  write(data: Buffer): void;
+  /**
+   * `alone`: the sender expects no other write this turn of the event loop (nothing else is on
+   * the wire), so a stream may send at once instead of holding the bytes to batch them.
+   */
+  write(data: Buffer, alone?: boolean): void;
   /** Release the link; resolves within a bounded time (about a second), never rejects. */
   close(): Promise<void>;
 }

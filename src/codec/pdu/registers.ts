@@ -8,6 +8,7 @@ import { encodeEcho } from './bits';
 import {
   allocPdu, checkQuantity, checkRange, checkRoom, checkWord, expectLength, malformed, mismatch, put16, readWords, u16, writeWords,
 } from './bytes';
+import { StoreReadResponse, copyStoreBytes } from './store-read';
 
 /** Spec limits for register access (sections 6.3, 6.4, 6.12, 6.17). */
 export const MAX_READ_REGISTERS = 125;
@@ -31,6 +32,23 @@ function writeRegisterList(b: Uint8Array, at: number, fc: number, values: readon
   return at + 2 + n;
 }
 
+/** The FC 3/4 response PDU of a register list still in its store, copied straight from it. */
+function encodeFromStore(res: StoreReadResponse, head: number, tail: number): Buffer {
+  const q = res.quantity;
+  checkQuantity(q, 1, MAX_READ_REGISTERS, 'register count');
+  const b = allocPdu(head, 2 + q * 2, tail);
+  writeStoreList(b, head, res);
+  return b;
+}
+
+function writeStoreList(b: Uint8Array, at: number, res: StoreReadResponse): number {
+  const n = res.quantity * 2;
+  b[at] = res.fc;
+  b[at + 1] = n;
+  copyStoreBytes(b, at + 2, res.bytes, res.byteOffset, n);
+  return at + 2 + n;
+}
+
 /** Write an FC 3/4 request PDU at `b[at]` (limits already checked); returns the index after it. */
 function writeReadRequest(b: Uint8Array, at: number, req: ReadRegistersRequest): number {
   b[at] = req.fc;
@@ -48,6 +66,11 @@ export const readRegistersInto = {
     return writeReadRequest(target, at, req);
   },
   response(res: ReadRegistersResponse, target: Uint8Array, at: number): number {
+    if (res instanceof StoreReadResponse && res.direct) {
+      checkQuantity(res.quantity, 1, MAX_READ_REGISTERS, 'register count');
+      checkRoom(target, at, 2 + res.quantity * 2);
+      return writeStoreList(target, at, res);
+    }
     checkQuantity(res.values.length, 1, MAX_READ_REGISTERS, 'register count');
     checkRoom(target, at, 2 + res.values.length * 2);
     return writeRegisterList(target, at, res.fc, res.values);
@@ -83,6 +106,7 @@ export const readRegistersCodec: FunctionCodec<ReadRegistersRequest, ReadRegiste
     return { fc, address, quantity };
   },
   encodeResponse(res, head, tail) {
+    if (res instanceof StoreReadResponse && res.direct) return encodeFromStore(res, head, tail);
     return encodeRegisterList(res.fc, res.values, head, tail);
   },
   decodeResponse(pdu, start, end, req) {
