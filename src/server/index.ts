@@ -8,3 +8,4 @@ export { ROUTABLE_FUNCTION_CODES } from '../codec';
 export { parseMapConfig, loadMapFile, MapConfigError } from './map-config';
 export { ServerClosedError } from './errors';
 export { BadReplyError } from './route-reply';
+export { AccessPolicy, accessOf, parseAccessRule, permits, type Access, type AccessRule } from './authorization';

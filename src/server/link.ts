@@ -8,6 +8,8 @@ export interface Link {
   /** Serial lines and RTU over TCP: unit 0 is a broadcast that executes writes and gets no answer. */
   readonly broadcast: boolean;
   readonly remote: RemoteAddress;
+  /** Modbus/TCP Security: the role in the client's verified certificate (none over plain TCP). */
+  readonly role?: string;
   /**
    * A serial line's own FC 8/11/12 state (counters, event log, listen-only mode), which FC 8 may
    * change in full. A link without one (TCP) shares the server's and may only read it.
@@ -32,6 +34,8 @@ export interface FrameSink {
   onConnectionOpened(): void;
   onConnectionClosed(): void;
   onConnectionRefused(): void;
+  /** A TLS client failed its handshake (its certificate did not verify, or it sent none). */
+  onTlsRefused?(error: Error): void;
   /** A connection closed for abuse: answers left unread ('stuck'), a partial frame never finished. */
   onConnectionDropped(reason: 'stuck' | 'frame-timeout'): void;
 }

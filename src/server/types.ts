@@ -4,6 +4,8 @@
  */
 import type { ModbusRequest, ModbusResponse, UnknownRequest } from '../codec';
 import type { SerialSettings } from '../client/types';
+import type { TlsSettings } from '../transport/tls';
+import type { AccessRule } from './authorization';
 import type { ServerMemory } from './memory';
 
 /** One table of the memory map, as in the map file: `start` address and initial `values`. `size` defaults to values.length. */
@@ -34,6 +36,8 @@ export interface MemoryMapConfig {
   holdingRegisters?: MapSection;
   inputRegisters?: MapSection;
   identity?: IdentityConfig;
+  /** Which Modbus/TCP Security roles may read and write this unit (default: anyone); see authorization.ts. */
+  access?: AccessRule;
 }
 
 /**
@@ -77,6 +81,8 @@ export interface TcpListenSettings {
 export type ServerListenOptions =
   | ({ type: 'tcp' } & TcpListenSettings)
   | ({ type: 'rtu-tcp' } & TcpListenSettings)
+  /** Modbus/TCP Security: MBAP over TLS 1.2+, a verified client certificate required (see authorization.ts for roles). */
+  | ({ type: 'tls'; tls: TlsSettings } & TcpListenSettings)
   | ({ type: 'rtu' } & SerialSettings);
 
 export interface ServerOptions {
@@ -124,6 +130,8 @@ export interface ServerIndication {
   request: ModbusRequest;
   transactionId: number;
   remote: RemoteAddress;
+  /** The client's Modbus/TCP Security role, from its certificate; absent without TLS or without a role. */
+  role?: string;
 }
 
 /**
@@ -143,6 +151,11 @@ export interface RouteFilter {
   functionCodes?: number[];
   /** Inclusive address range the request must fall inside entirely. */
   addressRange?: { start: number; end: number };
+  /**
+   * Which Modbus/TCP Security roles may read and write through this route (default: anyone). A
+   * request the route claims from a role that may not gets exception 01, and the route is not called.
+   */
+  access?: AccessRule;
 }
 
 /** How a route treats what it answers, beside its filter. */

@@ -6,3 +6,8 @@ export { Transport, type TransportOptions } from './transport';
 export { TcpMedium } from './tcp';
 export { SerialMedium, type SerialLineSettings } from './serial';
 export { UdpMedium } from './udp';
+export { TlsError } from './tls-error';
+export {
+  TlsMedium, MODBUS_TLS_PORT, createTlsServer, destroyTlsConnections, peerRole, type Pem, type TlsSettings, type TlsClientSettings,
+} from './tls';
+export { ROLE_OID, roleFromCertificate } from './x509-role';

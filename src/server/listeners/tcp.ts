@@ -1,10 +1,11 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { mbap, rtu } from '../../codec';
+import { createTlsServer, destroyTlsConnections, peerRole } from '../../transport/tls';
 import type { FrameSink, ServerListener } from '../link';
 import type { ServerListenOptions } from '../types';
 import { TcpConnection, type ConnectionLimits } from './tcp-connection';
 
-type TcpOptions = Extract<ServerListenOptions, { type: 'tcp' | 'rtu-tcp' }>;
+type TcpOptions = Extract<ServerListenOptions, { type: 'tcp' | 'rtu-tcp' | 'tls' }>;
 
 /** The engine's defaults for a TCP listener: safe for a small device beside a PLC (see TcpListenSettings). */
 export const TCP_DEFAULTS = {
@@ -45,7 +46,10 @@ export class TcpListener implements ServerListener {
     };
     this.maxConnections = positive(options.maxConnections, TCP_DEFAULTS.maxConnections);
     this.policy = options.connectionPolicy ?? TCP_DEFAULTS.connectionPolicy;
-    this.server = createServer({ noDelay: true }, (socket) => this.onConnection(socket));
+    // Modbus/TCP Security: the same listener behind TLS; only verified clients reach onConnection.
+    this.server = options.type === 'tls'
+      ? createTlsServer(options.tls, (socket) => this.onConnection(socket), (err) => this.sink.onTlsRefused?.(err))
+      : createServer({ noDelay: true }, (socket) => this.onConnection(socket));
     // A listening error after start (rare) must not crash the process: it is reported.
     this.server.on('error', (err: Error) => {
       if (this.server.listening) this.sink.onTransportError(err);
@@ -69,6 +73,7 @@ export class TcpListener implements ServerListener {
   close(): Promise<void> {
     return new Promise((resolve) => {
       for (const c of this.connections) c.socket.destroy();
+      destroyTlsConnections(this.server);
       if (!this.server.listening) {
         resolve();
         return;
@@ -85,7 +90,7 @@ export class TcpListener implements ServerListener {
       return;
     }
     const framing = this.options.type === 'rtu-tcp' ? rtu : mbap;
-    const conn = new TcpConnection(socket, framing, this.sink, this.limits);
+    const conn = new TcpConnection(socket, framing, this.sink, this.limits, peerRole(socket));
     this.connections.add(conn);
     this.sink.onConnectionOpened();
     socket.on('data', (chunk: Buffer) => conn.onData(chunk));
