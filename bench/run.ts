@@ -21,6 +21,7 @@ const SECTIONS: Section[] = [
   { name: 'codec', load: () => import('./codec') },
   { name: 'client', load: () => import('./client') },
   { name: 'server', load: () => import('./server') },
+  { name: 'tls', load: () => import('./tls') },
   { name: 'e2e', load: () => import('./e2e/run') },
 ];
 const DEFAULT_SECTIONS = ['codec', 'client'];

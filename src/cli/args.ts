@@ -4,6 +4,8 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { BYTE_ORDERS, CodecError, DATA_TYPES, FunctionCode, ModbusError, ModbusExceptionError, type ByteOrder, type DataType } from '../codec';
+import { MODBUS_TLS_PORT } from '../transport/tls';
+import { TLS_OPTIONS, TLS_USAGE, checkTlsFlags, tlsFromFlags } from './tls-flags';
 import { BroadcastReadError, ConnectError, TimeoutError, UnitUnavailableError, type ClientOptions, type ClientTransportOptions } from '../client';
 
 /** File records need flags the CLI does not have: `umodbus read` and `write` leave FC 20 and 21 out. */
@@ -34,7 +36,8 @@ export const CONNECTION_USAGE = `connection (one of):
   --ascii PATH             ASCII on a serial port
 serial line: --baud N (9600) --parity none|even|odd (none) --data-bits 7|8 (8) --stop-bits 1|2 (1)
   --timeout MS             per request, and per connect attempt (1000)
-  --unit N                 unit id, 0 broadcasts a write (1)`;
+  --unit N                 unit id, 0 broadcasts a write (1)
+${TLS_USAGE}`;
 
 /** Options every client command takes, in node:util parseArgs form. */
 export const CONNECTION_OPTIONS = {
@@ -53,6 +56,7 @@ export const CONNECTION_OPTIONS = {
   order: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
+  ...TLS_OPTIONS,
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 export type Flags = Record<string, string | boolean | undefined>;
@@ -96,10 +100,10 @@ export function parseInteger(raw: string, what: string, min: number, max: number
   return v;
 }
 
-function hostPort(raw: string, flag: string): { host: string; port: number } {
+function hostPort(raw: string, flag: string, defaultPort = 502): { host: string; port: number } {
   const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(raw) ?? /^([^:]+)(?::(\d+))?$/.exec(raw);
   if (!m) throw new UsageError(`--${flag} takes HOST[:PORT], got "${raw}"`);
-  return { host: m[1], port: m[2] === undefined ? 502 : parseInteger(m[2], `--${flag} port`, 1, 65535) };
+  return { host: m[1], port: m[2] === undefined ? defaultPort : parseInteger(m[2], `--${flag} port`, 1, 65535) };
 }
 
 /** The transport the flags name; exactly one of --tcp, --rtu-tcp, --udp, --rtu, --ascii. */
@@ -108,6 +112,11 @@ export function transportFromFlags(flags: Flags): ClientTransportOptions {
   if (given.length !== 1) throw new UsageError('give exactly one of --tcp, --rtu-tcp, --udp, --rtu, --ascii');
   const kind = given[0];
   const value = flags[kind] as string;
+  checkTlsFlags(flags.tls === true, flags);
+  if (flags.tls === true) {
+    if (kind !== 'tcp') throw new UsageError('--tls goes with --tcp (Modbus/TCP Security is MBAP over TLS)');
+    return { type: 'tls', ...hostPort(value, kind, MODBUS_TLS_PORT), tls: tlsFromFlags(flags as Record<string, string | undefined>) };
+  }
   if (kind === 'tcp' || kind === 'rtu-tcp' || kind === 'udp') return { type: kind, ...hostPort(value, kind) };
   const parity = (flags.parity ?? 'none') as string;
   if (parity !== 'none' && parity !== 'even' && parity !== 'odd') throw new UsageError(`--parity must be none, even or odd, got "${parity}"`);
@@ -147,6 +156,7 @@ export function describeError(e: unknown): { message: string; exit: number } {
   }
   if (e instanceof TimeoutError) return { message: `timeout: ${e.message}`, exit: Exit.Timeout };
   if (e instanceof UnitUnavailableError) return { message: `timeout: ${e.message}`, exit: Exit.Timeout };
+  if (e instanceof ConnectError && e.code === 'EMODBUS_TLS') return { message: `TLS refused (EMODBUS_TLS): ${e.message}`, exit: Exit.Connection };
   if (e instanceof ConnectError) return { message: `connection failed: ${e.message}`, exit: Exit.Connection };
   if (e instanceof ModbusError && e.code === 'EMODBUS_CONNECTION_LOST') return { message: `connection failed: ${e.message}`, exit: Exit.Connection };
   if (e instanceof CodecError) return { message: `invalid ${e.reason === 'limit' ? 'request' : 'response'}: ${e.message}`, exit: Exit.Failure };

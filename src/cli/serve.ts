@@ -3,6 +3,7 @@
  * map. Prints one ready line naming what it actually bound, then serves until SIGINT or SIGTERM.
  */
 import { UsageError } from './args';
+import { TLS_USAGE, checkTlsFlags, tlsFromFlags } from './tls-flags';
 import { ListenRetry, ModbusServer, loadMapFile, type BoundAddress, type ServerListenOptions, type ServerOptions, type ServerRequestEvent } from '../server';
 
 const USAGE = `usage: umodbus serve (--tcp HOST:PORT | --rtu-tcp HOST:PORT | --udp HOST:PORT | --rtu PATH --baud N | --ascii PATH --baud N) [options]
@@ -29,6 +30,11 @@ const USAGE = `usage: umodbus serve (--tcp HOST:PORT | --rtu-tcp HOST:PORT | --u
                            from 1 s doubling up to 10 s, until it works or a signal
                            stops it; missing privileges or an unknown address exit 1
   --verbose                log each request to stderr
+  --tls --ca FILE --cert FILE --key FILE
+                           with --tcp: Modbus/TCP Security, every client must present a
+                           certificate from --ca; roles go in the map's "access":
+                           {"access":{"read":["Operator","Viewer"],"write":["Operator"]}}
+${TLS_USAGE}
 `;
 
 
@@ -60,6 +66,7 @@ function parse(argv: string[]): Args | 'help' {
   let verbose = false;
   let fc8 = true;
   let retry = true;
+  let tls = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') return 'help';
@@ -69,6 +76,10 @@ function parse(argv: string[]): Args | 'help' {
     }
     if (a === '--no-retry') {
       retry = false;
+      continue;
+    }
+    if (a === '--tls') {
+      tls = true;
       continue;
     }
     if (a === '--verbose' || a === '-v') {
@@ -81,10 +92,11 @@ function parse(argv: string[]): Args | 'help' {
     opts.set(a, v);
     i++;
   }
-  const known = ['--tcp', '--rtu-tcp', '--udp', '--rtu', '--ascii', '--baud', '--parity', '--data-bits', '--stop-bits', '--unit', '--map', '--max-connections', '--connection-policy', '--idle-timeout'];
+  const known = ['--tcp', '--rtu-tcp', '--udp', '--rtu', '--ascii', '--baud', '--parity', '--data-bits', '--stop-bits', '--unit', '--map', '--max-connections', '--connection-policy', '--idle-timeout', '--ca', '--cert', '--key'];
   for (const k of opts.keys()) if (!known.includes(k)) throw new UsageError(`unknown option ${k}`);
   const modes = ['--tcp', '--rtu-tcp', '--udp', '--rtu', '--ascii'].filter((m) => opts.has(m));
   if (modes.length !== 1) throw new UsageError('give exactly one of --tcp, --rtu-tcp, --udp, --rtu or --ascii');
+  if (tls && modes[0] !== '--tcp') throw new UsageError('--tls goes with --tcp (Modbus/TCP Security is MBAP over TLS)');
   const get = (k: string): string | undefined => opts.get(k);
   let listen: ServerListenOptions;
   if (modes[0] === '--rtu' || modes[0] === '--ascii') {
@@ -106,12 +118,19 @@ function parse(argv: string[]): Args | 'help' {
     if (policy !== 'refuse' && policy !== 'close-oldest-idle') throw new UsageError(`--connection-policy wants refuse or close-oldest-idle, got "${policy}"`);
     const max = get('--max-connections');
     const idle = get('--idle-timeout');
-    listen = {
-      type, ...hostPort(get(modes[0]) ?? '', modes[0]), connectionPolicy: policy,
+    const settings = {
+      ...hostPort(get(modes[0]) ?? '', modes[0]), connectionPolicy: policy,
       ...(max === undefined ? {} : { maxConnections: integer(max, '--max-connections', 1, 100000) }),
       ...(idle === undefined ? {} : { idleTimeout: integer(idle, '--idle-timeout', 1, 2 ** 31 - 1) }),
-    };
+    } as const;
+    if (tls) {
+      const { ca, cert, key } = tlsFromFlags({ ca: get('--ca'), cert: get('--cert'), key: get('--key') });
+      listen = { type: 'tls', ...settings, tls: { ca, cert, key } };
+    } else {
+      listen = { type, ...settings };
+    }
   }
+  checkTlsFlags(tls, { ca: get('--ca'), cert: get('--cert'), key: get('--key') });
   const unit = get('--unit');
   const unitIds = unit === undefined ? undefined : unit.split(',').map((u) => integer(u, '--unit', 0, 255));
   return { listen, unitIds, map: get('--map'), verbose, fc8, retry };

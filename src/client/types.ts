@@ -4,6 +4,7 @@
  */
 import type { BroadcastFc, ModbusRequest, ResponseFor } from '../codec';
 import type { SerialSettings } from '../transport/serial';
+import type { TlsClientSettings } from '../transport/tls';
 
 /** What `request()` resolves with: the response, or for a write that may go to unit 0 (broadcast) also undefined. */
 export type ConfirmationFor<R extends ModbusRequest> = R extends { fc: BroadcastFc } ? ResponseFor<R> | undefined : ResponseFor<R>;
@@ -14,6 +15,8 @@ export type { SerialSettings };
 export type ClientTransportOptions =
   | { type: 'tcp'; host: string; port: number }
   | { type: 'rtu-tcp'; host: string; port: number }
+  /** Modbus/TCP Security: MBAP over TLS 1.2+ with a client certificate (its role inside), port 802 by default. */
+  | { type: 'tls'; host: string; port: number; tls: TlsClientSettings }
   | { type: 'udp'; host: string; port: number }
   | ({ type: 'rtu' } & SerialSettings)
   | ({ type: 'ascii' } & SerialSettings);

@@ -29,6 +29,7 @@ export const ERROR_KINDS = {
   EMODBUS_CONNECTION_LOST: 'connection-lost',
   EMODBUS_UNIT_UNAVAILABLE: 'unit-unavailable',
   EMODBUS_CONNECT: 'connect-failed',
+  EMODBUS_TLS: 'connect-failed',
   EMODBUS_BROADCAST_READ: 'broadcast-read',
   EMODBUS_BAD_MSG: 'bad-msg',
   EMODBUS_BAD_REPLY: 'bad-msg',

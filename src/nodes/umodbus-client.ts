@@ -8,6 +8,7 @@ import type { ClientConfigNode } from './common/links';
 import type { Node, NodeAPI, NodeDef } from './common/red-types';
 import { registerSerialPortsEndpoint } from './common/serial-ports';
 import { setStatusTranslator } from './common/status';
+import { tlsSettingsFrom } from './common/tls-config';
 
 type ClientDef = NodeDef & ClientDefSettings & { allowConnection?: unknown };
 
@@ -18,7 +19,9 @@ export = function register(RED: NodeAPI): void {
     let link: ClientLink;
     try {
       const allow = def.allowConnection === true || def.allowConnection === 'true';
-      link = new ClientLink(this.id, def, (err) => this.warn(`connect: ${err.message}`), allow, def.name || this.id);
+      // TCP + TLS: the certificates come from the chosen tls-config node, read once at deploy.
+      const settings: ClientDefSettings = def.transport === 'tls' ? { ...def, tlsSettings: tlsSettingsFrom(RED, def.tls) } : def;
+      link = new ClientLink(this.id, settings, (err) => this.warn(`connect: ${err.message}`), allow, def.name || this.id);
     } catch (err) {
       // Users find no link on this node and say so on their own status.
       this.error(`invalid settings: ${(err as Error).message}`);

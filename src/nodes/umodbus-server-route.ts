@@ -72,6 +72,7 @@ export = function register(RED: NodeAPI): void {
       const correlation: RouteCorrelation = {
         server: serverId, id: indication.id, route: node.id, unitId: indication.unitId, fc: indication.fc,
         transactionId: indication.transactionId, remote: { ...indication.remote },
+        ...(indication.role !== undefined ? { role: indication.role } : {}),
       };
       const msg: NodeMessage = { topic: `${indication.unitId}/${indication.fc}`, payload: indicationPayload(indication, codec), modbus: correlation };
       const pending: PendingRequest = { route: node.id, indication, codec };

@@ -6,6 +6,7 @@ import type { ServerConfigNode } from './common/links';
 import type { Node, NodeAPI, NodeDef } from './common/red-types';
 import { ServerLink, type Say } from './common/server-link';
 import { ANY_HOST, serverOptionsFrom, type ServerDefSettings } from './common/server-options';
+import { tlsSettingsFrom } from './common/tls-config';
 
 type ServerDef = NodeDef & ServerDefSettings;
 
@@ -16,7 +17,8 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, def);
     let link: ServerLink;
     try {
-      const options = serverOptionsFrom(def);
+      // TCP + TLS: the certificates come from the chosen tls-config node, read once at deploy.
+      const options = serverOptionsFrom(def.transport === 'tls' ? { ...def, tlsSettings: tlsSettingsFrom(RED, def.tls) } : def);
       const listen = options.listen;
       if ('host' in listen && ANY_HOST.has(listen.host)) this.warn(say('log.any-host', { port: listen.port }));
       link = new ServerLink(options, (err) => this.error(`server: ${err.message}`), say);

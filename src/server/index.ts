@@ -9,3 +9,4 @@ export { parseMapConfig, loadMapFile, MapConfigError } from './map-config';
 export { ServerClosedError } from './errors';
 export { BadReplyError } from './route-reply';
 export { ListenRetry, LISTEN_RETRY_MIN_MS, LISTEN_RETRY_MAX_MS, type BoundAddress, type ListenRetryHandlers } from './listen-retry';
+export { AccessPolicy, accessOf, parseAccessRule, permits, type Access, type AccessRule } from './authorization';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../codec';
 import { TABLE_NAMES, ANY_UNIT } from './memory';
+import { parseAccessRule } from './authorization';
 import type { IdentityConfig, MapSection, MemoryMapConfig } from './types';
 
 /** A map file or config that is not one: `field` names where, e.g. `holdingRegisters.values[3]`. */
@@ -104,7 +105,8 @@ function flatMap(v: unknown, path: string): MemoryMapConfig {
   for (const [k, x] of entries(v, path)) {
     if ((TABLE_NAMES as readonly string[]).includes(k)) out[k as (typeof TABLE_NAMES)[number]] = section(x, k, at(k));
     else if (k === 'identity') out.identity = identity(x, at(k));
-    else throw new MapConfigError(at(k), `is not a map field (${[...TABLE_NAMES, 'identity'].join(', ')})`);
+    else if (k === 'access') out.access = parseAccessRule(x, at(k), (field, why) => { throw new MapConfigError(field, why); });
+    else throw new MapConfigError(at(k), `is not a map field (${[...TABLE_NAMES, 'identity', 'access'].join(', ')})`);
   }
   return out;
 }

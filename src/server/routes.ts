@@ -1,4 +1,5 @@
 import { DATA_FUNCTION_CODES, ROUTABLE_FUNCTION_CODES, requestRanges, type ModbusRequest } from '../codec';
+import type { AccessRule } from './authorization';
 import type { RouteFilter, RouteHandler, RouteOptions } from './types';
 
 /** One route: the filter compiled for a quick check, and its handler. */
@@ -9,6 +10,8 @@ export interface Route {
   readonly handler: RouteHandler;
   /** Acknowledged writes go into the memory map too (RouteOptions.storeWrites). */
   readonly storeWrites: boolean;
+  /** Roles allowed to read and write through this route (Modbus/TCP Security). */
+  readonly access: AccessRule | undefined;
 }
 
 /**
@@ -36,6 +39,7 @@ export class RouteTable {
       range: range ? { start: range.start, end: range.end } : undefined,
       handler,
       storeWrites: options.storeWrites === true,
+      access: filter.access,
     };
     // Copy on write, so a route removed while requests are matching does not disturb them.
     this.routes = [...this.routes, route];

@@ -3,8 +3,10 @@ import {
   CodecError, ExceptionCode, WRITE_FUNCTION_CODES, decodeRequest, encodeExceptionAdu, encodeResponseAdu,
   type Frame, type ModbusRequest, type ModbusResponse, type UnknownRequest,
 } from '../codec';
+import { AccessPolicy, type AccessRule, accessOf, permits } from './authorization';
 import { CommDiagnostics, changesLineState } from './diagnostics';
 import { DeviceIdentity } from './identity';
+import { ReportThrottle } from './report-throttle';
 import { buildIndication } from './indication';
 import type { Answer, FrameSink, Link, ServerListener } from './link';
 import { createListener } from '../transport/listen';
@@ -57,7 +59,14 @@ export interface ModbusServerCounters extends ServerCounters {
   stuckConnections: number;
   /** Connections closed because a partial frame did not complete within `frameTimeout`. */
   frameTimeouts: number;
+  /** TLS clients refused in the handshake (a certificate that did not verify, or none): EMODBUS_TLS. */
+  tlsRefused: number;
+  /** Requests answered 01 because the client's role may not read or write what they ask (Modbus/TCP Security). */
+  accessDenied: number;
 }
+
+/** A client retrying with a certificate that does not verify is told of once per this long. */
+export const TLS_REPORT_INTERVAL_MS = 10_000;
 
 /** Route calls pending at once, per connection and per server, unless the options say otherwise. */
 export const DEFAULT_MAX_PENDING_ROUTES_PER_CONNECTION = 32;
@@ -99,6 +108,10 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
   private readonly timeoutReply: 4 | 6 | 11 | 'silent';
   private readonly fc8: boolean;
   private readonly routes = new RouteTable();
+  /** The memory map's role rules, per unit (Modbus/TCP Security). */
+  private readonly access: AccessPolicy;
+  /** Refused TLS handshakes are counted each, reported at most once in this many ms. */
+  private readonly tlsReports = new ReportThrottle(TLS_REPORT_INTERVAL_MS);
   private readonly listeners_: ServerListener[] = [];
   /** Each serial line's own diagnostics state, by path. */
   private readonly lines = new Map<string, CommDiagnostics>();
@@ -111,12 +124,14 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
   private readonly counts: ModbusServerCounters = {
     requests: 0, responses: 0, exceptions: 0, malformed: 0, routeTimeouts: 0, routeErrors: 0, lateReplies: 0,
     connections: 0, refusedConnections: 0, badReplies: 0, busyReplies: 0, stuckConnections: 0, frameTimeouts: 0,
+    tlsRefused: 0, accessDenied: 0,
   };
 
   constructor(options: ServerOptions = {}) {
     super();
     this.unitIds = options.unitIds ? new Set(options.unitIds) : undefined;
     this.memory = new ServerMemory(options.memoryMap);
+    this.access = new AccessPolicy(options.memoryMap);
     const map = options.memoryMap;
     const mapIdentity = map && 'units' in map ? map.units['*']?.identity : map?.identity;
     this.identity = new DeviceIdentity(options.identity ?? mapIdentity);
@@ -238,6 +253,14 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     this.counts.refusedConnections++;
   }
 
+  onTlsRefused(error: Error): void {
+    this.counts.tlsRefused++;
+    const held = this.tlsReports.pass();
+    if (held === undefined) return;
+    if (held > 0) error.message += ` (${held} more refused since the last report; see tlsRefused)`;
+    this.report(error);
+  }
+
   onConnectionDropped(reason: 'stuck' | 'frame-timeout'): void {
     if (reason === 'stuck') this.counts.stuckConnections++;
     else this.counts.frameTimeouts++;
@@ -262,6 +285,10 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     // before the request's data, as the spec orders it (01 before 03).
     if (frame.data[frame.start] === 0x08 && this.refusesDiagnostics(frame, link)) {
       return this.answer(link, frame, 0x08, broadcast || diag.listenOnly ? null : ExceptionCode.IllegalFunction);
+    }
+    // A role the unit's map does not allow: 01, before the request's data is looked at (01 first).
+    if (this.access.active && this.denies(this.access.forUnit(unitId), link, frame.data[frame.start])) {
+      return this.answer(link, frame, frame.data[frame.start], broadcast || diag.listenOnly ? null : ExceptionCode.IllegalFunction);
     }
 
     let decoded: ModbusRequest | UnknownRequest;
@@ -289,6 +316,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     if (broadcast && !WRITE_FUNCTION_CODES.has(fc)) return this.answer(link, frame, fc, null);
 
     const route = this.routes.size > 0 ? this.routes.match(unitId, req) : undefined;
+    if (route?.access && this.denies(route.access, link, fc)) return this.answer(link, frame, fc, broadcast ? null : ExceptionCode.IllegalFunction);
     if (route) return this.runRoute(route, frame, link, req, broadcast);
 
     if (broadcast) {
@@ -306,6 +334,13 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     if (!this.fc8) return true;
     if (link.line === true || frame.end - frame.start < 3) return false;
     return changesLineState(frame.data.readUInt16BE(frame.start + 1));
+  }
+
+  /** True, and counted, when the link's role may not do what `fc` does under `rule`. */
+  private denies(rule: AccessRule | undefined, link: Link, fc: number): boolean {
+    if (permits(rule, link.role, accessOf(fc))) return false;
+    this.counts.accessDenied++;
+    return true;
   }
 
   /** What the server itself answers when no route claims the request. */
@@ -337,6 +372,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     }
     const context = new RouteContext();
     const ind = buildIndication(String(++indicationSeq), frame.unitId, frame.transactionId, req, link.remote);
+    if (link.role !== undefined) ind.role = link.role;
     const unitId = frame.unitId;
     const tid = frame.transactionId;
     let result: RouteReply | Promise<RouteReply>;

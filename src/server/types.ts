@@ -4,6 +4,7 @@
  */
 import type { ModbusRequest, ModbusResponse, UnknownRequest } from '../codec';
 import type { ListenOptions, RemoteAddress } from '../transport/listen';
+import type { AccessRule } from './authorization';
 import type { ServerMemory } from './memory';
 
 /** One table of the memory map, as in the map file: `start` address and initial `values`. `size` defaults to values.length. */
@@ -34,6 +35,8 @@ export interface MemoryMapConfig {
   holdingRegisters?: MapSection;
   inputRegisters?: MapSection;
   identity?: IdentityConfig;
+  /** Which Modbus/TCP Security roles may read and write this unit (default: anyone); see authorization.ts. */
+  access?: AccessRule;
 }
 
 /** TCP and UDP listener settings: the transport's, with every TCP hardening limit. */
@@ -84,6 +87,8 @@ export interface ServerIndication {
   request: ModbusRequest;
   transactionId: number;
   remote: RemoteAddress;
+  /** The client's Modbus/TCP Security role, from its certificate; absent without TLS or without a role. */
+  role?: string;
 }
 
 /**
@@ -103,6 +108,11 @@ export interface RouteFilter {
   functionCodes?: number[];
   /** Inclusive address range the request must fall inside entirely. */
   addressRange?: { start: number; end: number };
+  /**
+   * Which Modbus/TCP Security roles may read and write through this route (default: anyone). A
+   * request the route claims from a role that may not gets exception 01, and the route is not called.
+   */
+  access?: AccessRule;
 }
 
 /** How a route treats what it answers, beside its filter. */

@@ -7,3 +7,8 @@ export { TcpMedium } from './tcp';
 export { SerialMedium, characterTime, rtuInterFrameDelay, type SerialLineSettings, type SerialSettings } from './serial';
 export { UdpMedium } from './udp';
 export * from './listen';
+export { TlsError } from './tls-error';
+export {
+  TlsMedium, MODBUS_TLS_PORT, createTlsServer, destroyTlsConnections, peerRole, type Pem, type TlsSettings, type TlsClientSettings,
+} from './tls';
+export { ROLE_OID, roleFromCertificate } from './x509-role';

@@ -9,7 +9,7 @@ const READ_BUFFER_SIZE = 16 * 1024;
 /** A socket that does not report 'close' after destroy() within this time is given up on. */
 const CLOSE_BOUND = 1000;
 
-class SocketConnection implements Connection {
+export class SocketConnection implements Connection {
   private corked = false;
   // Requests sent in one turn of the event loop leave in one segment and one syscall.
   private readonly uncork = (): void => {

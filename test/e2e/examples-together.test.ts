@@ -15,6 +15,7 @@ import { ARTIFACTS } from './browser';
 import { editNode, cancelAll, keepFailure, openEditor, openImport, type EditorSession } from './editor-page';
 import { REPO, freePort } from './node-red-process';
 import { ptyPair, type PtyPair } from '../nodes/real-io';
+import { testPki } from '../fixtures/certs';
 
 type N = Record<string, unknown> & { id: string; type: string; z?: string; wires?: string[][] };
 const EXAMPLES = path.join(REPO, 'examples');
@@ -35,6 +36,10 @@ async function allExamples(pty: PtyPair): Promise<Example[]> {
       }
       if (n.serialPath === '/tmp/ttyA') n.serialPath = pty.a;
       if (n.serialPath === '/tmp/ttyB') n.serialPath = pty.b;
+      // Example 08's instructions make its certificates in /tmp/umodbus-tls; the fixture's have the same names.
+      if (n.type === 'tls-config') {
+        for (const k of ['cert', 'key', 'ca']) if (typeof n[k] === 'string') n[k] = (n[k] as string).replace('/tmp/umodbus-tls/', `${testPki().dir}/`);
+      }
     }
     out.push({ file, tab, nodes: [{ id: tab, type: 'tab', label: file.replace(/\.json$/, ''), disabled: false, info: '' }, ...nodes] });
   }

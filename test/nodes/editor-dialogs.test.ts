@@ -270,7 +270,7 @@ describe('editor dialogs in a real browser', function () {
   });
 
   it('the client and server dialogs show the rows of the chosen transport: host and port for UDP, the inter-frame delay for RTU only', async () => {
-    const fields = ['host', 'port', 'serialPath', 'baudRate', 'parity', 'stopBits', 'turnaround', 'interFrameDelay'];
+    const fields = ['host', 'port', 'serialPath', 'baudRate', 'parity', 'stopBits', 'turnaround', 'interFrameDelay', 'tls'];
     const visible = async (): Promise<Record<string, boolean>> => Object.fromEntries(await Promise.all(fields.map(async (f) => [f, await page.isVisible(`#node-config-input-${f}`)] as const)));
     const on = (...names: string[]): Record<string, boolean> => Object.fromEntries(fields.map((f) => [f, names.includes(f)]));
     const serial = ['serialPath', 'baudRate', 'parity', 'stopBits'];
@@ -278,15 +278,19 @@ describe('editor dialogs in a real browser', function () {
     await page.evaluate(() => (window as unknown as { RED: { editor: { editConfig(n: string, t: string, id: string): void } } }).RED.editor.editConfig('', 'umodbus-client', '_ADD_'));
     await page.waitForSelector('#node-config-input-transport', { state: 'visible' });
     const options = await page.$$eval('#node-config-input-transport option', (os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]));
-    assert.deepEqual(Object.fromEntries(options), { tcp: 'Modbus TCP', rtu: 'RTU (serial)', 'rtu-tcp': 'RTU over TCP', udp: 'Modbus UDP', ascii: 'ASCII (serial)' });
+    assert.deepEqual(Object.fromEntries(options), { tcp: 'Modbus TCP', rtu: 'RTU (serial)', 'rtu-tcp': 'RTU over TCP', tls: 'TCP + TLS (Modbus/TCP Security)', udp: 'Modbus UDP', ascii: 'ASCII (serial)' });
     const client: [string, Record<string, boolean>][] = [
       ['udp', on('host', 'port')], ['rtu', on(...serial, 'turnaround', 'interFrameDelay')], ['tcp', on('host', 'port')],
-      ['ascii', on(...serial, 'turnaround')], ['rtu-tcp', on('host', 'port')], ['udp', on('host', 'port')],
+      ['ascii', on(...serial, 'turnaround')], ['rtu-tcp', on('host', 'port')], ['udp', on('host', 'port')], ['tls', on('host', 'port', 'tls')],
     ];
     for (const [transport, want] of client) {
       await page.selectOption('#node-config-input-transport', transport);
       assert.deepEqual(await visible(), want, `client ${transport}`);
     }
+    // TCP + TLS follows Modbus/TCP Security's port 802 while the port is the plain default.
+    assert.equal(await page.inputValue('#node-config-input-port'), '802');
+    await page.selectOption('#node-config-input-transport', 'tcp');
+    assert.equal(await page.inputValue('#node-config-input-port'), '502');
     await page.selectOption('#node-config-input-transport', 'rtu');
     assert.match(await page.textContent('#node-config-umodbus-client-delaytip') ?? '', /3\.5 characters, 1\.75 ms above 19200 baud/);
     assert.equal(await page.getAttribute('#node-config-input-interFrameDelay', 'placeholder'), 'spec t3.5');
@@ -297,7 +301,7 @@ describe('editor dialogs in a real browser', function () {
     await page.waitForSelector('#node-config-input-transport', { state: 'visible' });
     // A server has no turnaround field, so it is never visible. Its host is typed only for "another
     // address": the listen select (127.0.0.1 by default) stands for it.
-    for (const [transport, want] of [['rtu', on(...serial, 'interFrameDelay')], ['tcp', on('port')], ['rtu-tcp', on('port')]] as const) {
+    for (const [transport, want] of [['rtu', on(...serial, 'interFrameDelay')], ['tcp', on('port')], ['rtu-tcp', on('port')], ['tls', on('port', 'tls')]] as const) {
       await page.selectOption('#node-config-input-transport', transport);
       assert.deepEqual(await visible(), want, `server ${transport}`);
       assert.equal(await page.isVisible('#node-config-umodbus-server-bind'), transport !== 'rtu', `server ${transport} listen select`);

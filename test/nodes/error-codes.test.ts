@@ -13,7 +13,7 @@ import { MapConfigError, ServerClosedError } from '../../src/server';
 import {
   BroadcastReadError, ConnectionClosedError, ConnectionLostError, QueueFullError, RequestFlushedError, TimeoutError, UnitUnavailableError,
 } from '../../src/client';
-import { ConnectError } from '../../src/transport';
+import { ConnectError, TlsError } from '../../src/transport';
 import { BadMessageError, ConfigError, NODE_ERROR_CODES, toNodeError } from '../../src/nodes/common/errors';
 
 const root = join(__dirname, '..', '..', '..');
@@ -28,6 +28,7 @@ function helpOf(type: string, lang: 'en' | 'de'): string {
 const raised: Error[] = [
   new TimeoutError(1, 3, 1000), new QueueFullError(10), new ConnectionClosedError(), new ConnectionLostError(new Error('reset')),
   new BroadcastReadError(3), new UnitUnavailableError(1, 500), new RequestFlushedError(), new ConnectError('tcp 1.2.3.4:502'),
+  new ConnectError('tls 1.2.3.4:802', new TlsError('TLS handshake failed')),
   new CodecError('limit', 'too many'), new ModbusExceptionError(3, 2), new BadMessageError('bad'), new ConfigError('none'),
 ];
 
@@ -56,7 +57,7 @@ describe('nodes: the error codes in the help', () => {
 
 describe('errors: one tree, one table', () => {
   const all: ModbusError[] = [
-    ...(raised as ModbusError[]), new BadReplyError('bad reply'), new MapConfigError('units', 'bad'), new UsageError('bad flag'), new ServerClosedError(),
+    ...(raised as ModbusError[]), new TlsError('TLS client refused'), new BadReplyError('bad reply'), new MapConfigError('units', 'bad'), new UsageError('bad flag'), new ServerClosedError(),
   ];
 
   it('every error the package raises is a ModbusError named after its own class, with a code from the table', () => {

@@ -9,11 +9,15 @@ import { join } from 'node:path';
 import { allNodes, callsOf, collect, helper, node, waitFor } from './helpers';
 import { freePort, ptyPair, type PtyPair } from './real-io';
 import { fromNodeRed } from './node-red-runtime';
+import { testPki } from '../fixtures/certs';
 
 // Core nodes the examples use, loaded from the Node-RED that runs the tests.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const core = (file: string): unknown => require(join(fromNodeRed('@node-red/nodes/package.json'), '..', 'core', file));
-const coreNodes = [core('common/20-inject.js'), core('common/90-comment.js'), core('function/10-function.js')];
+const coreNodes = [core('common/20-inject.js'), core('common/90-comment.js'), core('function/10-function.js'), core('common/25-catch.js'), core('network/05-tls.js')];
+
+/** Where example 08's instructions make its certificates; the tests use the fixture's, of the same names. */
+const EXAMPLE_PKI = '/tmp/umodbus-tls/';
 
 type N = Record<string, unknown> & { id: string; type: string };
 const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
@@ -29,6 +33,9 @@ function example(name: string, port: number, pty?: PtyPair): N[] {
     if (m.type === 'umodbus-client' || m.type === 'umodbus-server') m.port = port;
     if (pty && m.serialPath === '/tmp/ttyA') m.serialPath = pty.a;
     if (pty && m.serialPath === '/tmp/ttyB') m.serialPath = pty.b;
+    if (m.type === 'tls-config') {
+      for (const k of ['cert', 'key', 'ca']) if (typeof m[k] === 'string') m[k] = (m[k] as string).replace(EXAMPLE_PKI, `${testPki().dir}/`);
+    }
     return m;
   });
   return [...[...tabs].map((id): N => ({ id, type: 'tab', label: name })), ...swapped];
@@ -120,7 +127,7 @@ describe('examples (real engines)', function () {
   it('every example file is a flow with a comment node and only known node types', () => {
     const files = exampleFiles();
     assert.ok(files.length >= 6, `${files.length} examples`);
-    const known = new Set(['comment', 'inject', 'debug', 'function', 'umodbus-client', 'umodbus-server', 'umodbus-read', 'umodbus-write', 'umodbus-server-route']);
+    const known = new Set(['comment', 'inject', 'debug', 'function', 'catch', 'tls-config', 'umodbus-client', 'umodbus-server', 'umodbus-read', 'umodbus-write', 'umodbus-server-route']);
     for (const f of files) {
       const nodes = JSON.parse(readFileSync(join(EXAMPLES, f), 'utf8')) as N[];
       assert.ok(nodes.some((n) => n.type === 'comment'), `${f} has a comment`);
@@ -193,6 +200,19 @@ describe('examples (real engines)', function () {
     await waitFor(() => setpoint.some((m) => m.payload === 55), 'the stored setpoint read back', 10000);
     assert.equal(setpoint[0].payload, 50, 'the map\'s initial setpoint before the write');
     assert.equal(callsOf(node('ex07-rt1'), 'error').length, 0);
+  });
+
+  it('08 TLS with roles: the Operator writes and reads back, the Viewer reads, and its write is refused with 01', async () => {
+    const out = await run('08 Modbus TCP Security with roles', 'ex08-d1', 1);
+    assert.deepEqual(out[0].payload, [1234, 0]);
+    const viewer = collect('ex08-d2');
+    await waitFor(() => viewer.length === 1, 'the viewer read', 5000);
+    assert.deepEqual(viewer[0].payload, [1234, 0]);
+    const refused = collect('ex08-d3');
+    node('ex08-i3').receive({});
+    await waitFor(() => refused.length === 1, 'the refusal', 5000);
+    assert.equal((refused[0].error as { code: string }).code, 'EMODBUS_EXCEPTION');
+    assert.match((refused[0].error as { message: string }).message, /exception 1 \(ILLEGAL FUNCTION\)/);
   });
 
   it('05 reads three RTU unit ids over one serial line', async () => {

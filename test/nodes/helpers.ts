@@ -15,18 +15,7 @@ helper.init(nodeRedMain);
 export { helper };
 export const allNodes = [clientNode, serverNode, readNode, writeNode, routeNode];
 
-/** Poll `check` every 10 ms until it returns true or `ms` passes (then throws with `what`). */
-export async function waitFor(check: () => boolean, what: string, ms = 3000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-export function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
+export { waitFor, delay } from '../fixtures/wait-for';
 
 /** Sinon spies sit on Node.prototype, so calls of every node are in one list: filter by thisValue. */
 interface Spy { getCalls(): { args: unknown[]; thisValue: unknown }[] }

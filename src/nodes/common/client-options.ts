@@ -1,6 +1,7 @@
 /** umodbus-client editor settings → the client engine's options, checked at deploy. */
 import { ConfigError } from '../../codec/errors';
 import type { ClientOptions, ClientTransportOptions, SerialSettings } from '../../client/types';
+import type { TlsClientSettings } from '../../transport/tls';
 import { intSetting, optionalNumberSetting, stringSetting } from './settings';
 
 export interface ClientDefSettings {
@@ -20,6 +21,10 @@ export interface ClientDefSettings {
   reconnectMin?: unknown;
   reconnectMax?: unknown;
   turnaround?: unknown;
+  /** TCP + TLS: the id of the tls-config node the editor chose. */
+  tls?: unknown;
+  /** TCP + TLS: that node's certificates, read by the config node at deploy (never from the editor). */
+  tlsSettings?: TlsClientSettings;
 }
 
 /** `rtu`: whether the line carries RTU, the only framing with an inter-frame silence (ASCII ignores the setting). */
@@ -43,9 +48,13 @@ function transportFrom(def: ClientDefSettings): ClientTransportOptions {
   const type = def.transport;
   if (type === 'rtu' || type === 'ascii') return { type, ...serialSettings(def, type === 'rtu') };
   const host = stringSetting(def.host, '127.0.0.1');
-  const port = intSetting(def.port, 502);
+  const port = intSetting(def.port, type === 'tls' ? 802 : 502);
   if (port < 1 || port > 65535) throw new ConfigError(`port ${port} is outside 1..65535`);
   if (type === 'rtu-tcp' || type === 'udp') return { type, host, port };
+  if (type === 'tls') {
+    if (!def.tlsSettings) throw new ConfigError('TCP + TLS needs a TLS configuration (a tls-config node)');
+    return { type, host, port, tls: def.tlsSettings };
+  }
   return { type: 'tcp', host, port };
 }
 

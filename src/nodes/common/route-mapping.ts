@@ -22,6 +22,8 @@ export interface RouteCorrelation {
   fc: number;
   transactionId: number;
   remote: RemoteAddress;
+  /** TCP + TLS: the client's role from its certificate, when it has one. */
+  role?: string;
 }
 
 /** Registers as values of the data type when they divide evenly, else as plain uint16. */

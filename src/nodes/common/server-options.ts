@@ -2,6 +2,7 @@
 import { ConfigError } from '../../codec/errors';
 import { parseMapConfig } from '../../server/map-config';
 import type { IdentityConfig, MemoryMapConfig, RouteReply, ServerListenOptions, ServerOptions } from '../../server/types';
+import type { TlsSettings } from '../../transport/tls';
 import { serialSettings } from './client-options';
 import type { ServerLinkOptions } from './server-link';
 import { intListSetting, intSetting, jsonSetting } from './settings';
@@ -32,6 +33,10 @@ export interface ServerDefSettings {
   serverId?: unknown;
   replyTimeout?: unknown;
   timeoutReply?: unknown;
+  /** TCP + TLS: the id of the tls-config node the editor chose. */
+  tls?: unknown;
+  /** TCP + TLS: that node's CA, certificate and key, read by the config node at deploy. */
+  tlsSettings?: TlsSettings;
 }
 
 /**
@@ -62,7 +67,7 @@ const IDENTITY_KEYS = ['vendorName', 'productCode', 'revision', 'vendorUrl', 'pr
 
 function listenFrom(def: ServerDefSettings): ServerListenOptions {
   if (def.transport === 'rtu' || def.transport === 'ascii') return { type: def.transport, ...serialSettings(def, def.transport === 'rtu') };
-  const port = intSetting(def.port, 502);
+  const port = intSetting(def.port, def.transport === 'tls' ? 802 : 502);
   if (port < 0 || port > 65535) throw new ConfigError(`port ${port} is outside 0..65535`);
   const host = typeof def.host === 'string' && def.host.trim() !== '' ? def.host.trim() : DEFAULT_HOST;
   if (def.transport === 'udp') return { type: 'udp', host, port };
@@ -73,6 +78,11 @@ function listenFrom(def: ServerDefSettings): ServerListenOptions {
     connectionPolicy: connectionPolicyFrom(def.connectionPolicy),
     idleTimeout: Math.max(0, intSetting(def.idleTimeout, DEFAULT_IDLE_TIMEOUT_MS)),
   };
+  if (def.transport === 'tls') {
+    if (!def.tlsSettings) throw new ConfigError('TCP + TLS needs a TLS configuration (a tls-config node)');
+    const { ca, cert, key, passphrase } = def.tlsSettings;
+    return { type: 'tls', ...common, tls: { ca, cert, key, ...(passphrase !== undefined ? { passphrase } : {}) } };
+  }
   return def.transport === 'rtu-tcp' ? { type: 'rtu-tcp', ...common } : { type: 'tcp', ...common };
 }
 

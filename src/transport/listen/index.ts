@@ -1,5 +1,6 @@
 /** The listening side of each medium: TCP accept, a serial line opened as a slave, UDP. */
 import { ascii, rtu } from '../../codec';
+import { createTlsServer } from '../tls';
 import { SerialSlaveListener } from './serial-slave';
 import { TcpAcceptListener, type SocketServerFactory } from './tcp-accept';
 import type { IndicationSink, Listener, ListenOptions } from './types';
@@ -17,6 +18,12 @@ export function createListener(options: ListenOptions, sink: IndicationSink, mak
     case 'rtu': return new SerialSlaveListener(sink, options, rtu);
     case 'ascii': return new SerialSlaveListener(sink, options, ascii);
     case 'udp': return new UdpListener(sink, options);
+    case 'tls': return new TcpAcceptListener(sink, options, makeServer ?? tlsAccept(options, sink));
     default: return new TcpAcceptListener(sink, options, makeServer);
   }
+}
+
+/** Modbus/TCP Security's accept: only verified clients are handed over; refusals go to the sink. */
+function tlsAccept(options: Extract<ListenOptions, { type: 'tls' }>, sink: IndicationSink): SocketServerFactory {
+  return (onSocket, admit) => createTlsServer(options.tls, onSocket, (err) => sink.onTlsRefused?.(err), admit);
 }

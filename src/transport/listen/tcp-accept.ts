@@ -1,17 +1,20 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { mbap, rtu } from '../../codec';
+import { destroyTlsConnections, peerRole } from '../tls';
 import type { IndicationSink, Listener, ListenOptions } from './types';
 import { TcpConnection, type ConnectionLimits } from './tcp-connection';
 
-type TcpOptions = Extract<ListenOptions, { type: 'tcp' | 'rtu-tcp' }>;
+type TcpOptions = Extract<ListenOptions, { type: 'tcp' | 'rtu-tcp' | 'tls' }>;
 
 /**
  * Makes the listening socket server and hands each accepted socket to `onSocket`. Plain TCP by
  * default; a TLS listener (Modbus/TCP Security) passes one that makes a tls.Server, whose
  * sockets are net.Sockets too, and gets every limit below unchanged. Such a factory should hand
- * over sockets once they are ready for Modbus (after the TLS handshake).
+ * over sockets once they are ready for Modbus (after the TLS handshake), and ask `admit` before
+ * it starts work on a new one: `open` is how many sockets it holds already, handshaking or not,
+ * so a flood of handshakes counts against maxConnections like connections do.
  */
-export type SocketServerFactory = (onSocket: (socket: Socket) => void) => Server;
+export type SocketServerFactory = (onSocket: (socket: Socket) => void, admit: (open: number) => boolean) => Server;
 
 const plainTcp: SocketServerFactory = (onSocket) => createServer({ noDelay: true }, onSocket);
 
@@ -54,7 +57,7 @@ export class TcpAcceptListener implements Listener {
     };
     this.maxConnections = positive(options.maxConnections, TCP_DEFAULTS.maxConnections);
     this.policy = options.connectionPolicy ?? TCP_DEFAULTS.connectionPolicy;
-    this.server = makeServer((socket) => this.onConnection(socket));
+    this.server = makeServer((socket) => this.onConnection(socket), (open) => this.admit(open));
     // A listening error after start (rare) must not crash the process: it is reported.
     this.server.on('error', (err: Error) => {
       if (this.server.listening) this.sink.onTransportError(err);
@@ -78,12 +81,20 @@ export class TcpAcceptListener implements Listener {
   close(): Promise<void> {
     return new Promise((resolve) => {
       for (const c of this.connections) c.socket.destroy();
+      destroyTlsConnections(this.server);
       if (!this.server.listening) {
         resolve();
         return;
       }
       this.server.close(() => resolve());
     });
+  }
+
+  /** Room for one more socket beside `open` (handshakes included), made if the policy allows. */
+  private admit(open: number): boolean {
+    if (open < this.maxConnections || this.makeRoom()) return true;
+    this.sink.onConnectionRefused();
+    return false;
   }
 
   private onConnection(socket: Socket): void {
@@ -94,7 +105,7 @@ export class TcpAcceptListener implements Listener {
       return;
     }
     const framing = this.options.type === 'rtu-tcp' ? rtu : mbap;
-    const conn = new TcpConnection(socket, framing, this.sink, this.limits);
+    const conn = new TcpConnection(socket, framing, this.sink, this.limits, peerRole(socket));
     this.connections.add(conn);
     this.sink.onConnectionOpened();
     socket.on('data', (chunk: Buffer) => conn.onData(chunk));

@@ -77,6 +77,7 @@ export class TcpConnection {
     framing: Framing,
     private readonly sink: IndicationSink,
     private readonly limits: ConnectionLimits,
+    role?: string,
   ) {
     this.deframer = framing.createDeframer('indication');
     this.ordered = framing.name === 'rtu';
@@ -84,6 +85,7 @@ export class TcpConnection {
       framing,
       broadcast: framing.name === 'rtu',
       remote: { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 },
+      ...(role !== undefined ? { role } : {}),
     };
   }
 

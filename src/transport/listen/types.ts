@@ -5,6 +5,7 @@
  */
 import type { Frame, Framing } from '../../codec';
 import type { SerialSettings } from '../serial';
+import type { TlsSettings } from '../tls';
 
 /** Where a request came from: a TCP or UDP peer, or a serial line. */
 export type RemoteAddress = { address: string; port: number } | { path: string };
@@ -20,6 +21,8 @@ export interface Link {
    * state. A link without (TCP, UDP) shares state with every other peer.
    */
   readonly line?: boolean;
+  /** Modbus/TCP Security: the role in the client's verified certificate (none over plain TCP). */
+  readonly role?: string;
 }
 
 /** A sealed ADU to send back, or null for silence. */
@@ -40,6 +43,8 @@ export interface IndicationSink {
   onConnectionClosed(): void;
   /** A connection (or a UDP peer) turned away at the limit. */
   onConnectionRefused(): void;
+  /** A TLS client failed its handshake (its certificate did not verify, or it sent none). */
+  onTlsRefused?(error: Error): void;
   /** A connection closed for abuse: answers left unread ('stuck'), a partial frame never finished. */
   onConnectionDropped(reason: 'stuck' | 'frame-timeout'): void;
 }
@@ -108,6 +113,8 @@ export interface UdpListenSettings {
 export type ListenOptions =
   | ({ type: 'tcp' } & TcpListenSettings)
   | ({ type: 'rtu-tcp' } & TcpListenSettings)
+  /** Modbus/TCP Security: MBAP over TLS 1.2+, a verified client certificate required. */
+  | ({ type: 'tls'; tls: TlsSettings } & TcpListenSettings)
   | ({ type: 'udp' } & UdpListenSettings)
   | ({ type: 'rtu' } & SerialSettings)
   | ({ type: 'ascii' } & SerialSettings);
