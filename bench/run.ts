@@ -27,7 +27,7 @@ const SECTIONS: Section[] = [
 const DEFAULT_SECTIONS = ['codec', 'client'];
 
 /** The blocks of BENCHMARKS.md this script writes, one per section. */
-export const GENERATED_BLOCKS = ['codec', 'client', 'server'];
+export const GENERATED_BLOCKS = ['codec', 'client', 'server', 'tls'];
 
 /** The repository root (this file runs from dist/bench). */
 const REPO = path.resolve(__dirname, '..', '..');

@@ -11,9 +11,11 @@ import { ModbusClient } from '../src/client';
 import { ModbusServer } from '../src/server';
 import { testPki } from '../test/fixtures/certs';
 import { loadLine, machineLine } from './lib/machine';
+import { SectionLog, type SectionResult } from './lib/section-log';
 import { envInt, fmtRate, fmtRatio, median, table } from './lib/stats';
 
-const out = (s: string): void => { process.stdout.write(s); };
+let log = new SectionLog();
+const out = (s: string): void => { log.out(s); };
 type Medium = 'tcp' | 'tls';
 const MEDIA: Medium[] = ['tcp', 'tls'];
 const IN_FLIGHT = [1, 16];
@@ -35,7 +37,8 @@ async function timed(client: ModbusClient, n: number, inFlight: number): Promise
   return { rate: n / s, p50: median(lat) };
 }
 
-export async function run(): Promise<void> {
+export async function run(): Promise<SectionResult> {
+  log = new SectionLog();
   const n = envInt('UMODBUS_BENCH_TLS_N', 5000);
   const reps = envInt('UMODBUS_BENCH_REPS', 5);
   out(`${machineLine()}\n${loadLine()}\n`);
@@ -79,4 +82,5 @@ export async function run(): Promise<void> {
     ]);
   }
   out(table(['FC 3 x10', 'TCP req/s', 'TCP p50 ms', 'TLS req/s', 'TLS p50 ms', 'TLS/TCP'], rows));
+  return log.result();
 }

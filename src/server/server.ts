@@ -65,7 +65,7 @@ export interface ModbusServerCounters extends ServerCounters {
   accessDenied: number;
 }
 
-/** A client retrying with a certificate that does not verify is told of once per this long. */
+/** A client retrying with a certificate that does not verify is told of once per this long (per reason). */
 export const TLS_REPORT_INTERVAL_MS = 10_000;
 
 /** Route calls pending at once, per connection and per server, unless the options say otherwise. */
@@ -110,7 +110,7 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
   private readonly routes = new RouteTable();
   /** The memory map's role rules, per unit (Modbus/TCP Security). */
   private readonly access: AccessPolicy;
-  /** Refused TLS handshakes are counted each, reported at most once in this many ms. */
+  /** Refused TLS handshakes are counted each, reported at most once per reason in this many ms. */
   private readonly tlsReports = new ReportThrottle(TLS_REPORT_INTERVAL_MS);
   private readonly listeners_: ServerListener[] = [];
   /** Each serial line's own diagnostics state, by path. */
@@ -255,9 +255,9 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
 
   onTlsRefused(error: Error): void {
     this.counts.tlsRefused++;
-    const held = this.tlsReports.pass();
+    const held = this.tlsReports.pass((error as { reason?: string }).reason ?? 'unknown');
     if (held === undefined) return;
-    if (held > 0) error.message += ` (${held} more refused since the last report; see tlsRefused)`;
+    if (held > 0) error.message += ` (${held} more refused for this reason since the last report; see tlsRefused)`;
     this.report(error);
   }
 

@@ -10,6 +10,11 @@ import { allNodes, catchAll, collect, helper, node, onTab, waitFor } from './hel
 import { freePort } from './real-io';
 
 type N = Record<string, unknown> & { id: string; type: string };
+/** The part of Node-RED's runtime nodes API this test deploys through (the test helper keeps it). */
+interface RedNodes {
+  setFlows(config: N[], credentials: undefined, type: 'full'): Promise<unknown>;
+  getFlows(): { flows: unknown[] };
+}
 type Caught = { error: { code: string; message: string }; payload?: unknown };
 
 const tlsConfig = (id: string): N => ({ id, type: 'tls-config', cert: '', key: '', ca: '', verifyservercert: true, servername: '' });
@@ -57,6 +62,25 @@ describe('TCP + TLS in the nodes (tls-config, roles)', function () {
     node('r1').receive({ payload: { address: 150, quantity: 1 } });
     await waitFor(() => held.length === 1, 'route msg', 5000);
     assert.equal((held[0].modbus as { role?: string }).role, 'Operator');
+  });
+
+  it('keys stay in the tls-config credentials: a deploy carrying them saves flows that hold no key, certificate or CA', async () => {
+    await helper.load([tlsNode, ...allNodes], flow('tls-op'), credentials(pki));
+    // Deploy as the editor does: the tls-config nodes carry their uploaded PEMs in `credentials`.
+    const creds = credentials(pki);
+    const deployed = flow('tls-op').map((n) => (creds[n.id] ? { ...n, credentials: creds[n.id] } : n));
+    const nodes = (helper as unknown as { _redNodes: RedNodes })._redNodes;
+    await nodes.setFlows(deployed, undefined, 'full');
+    await waitFor(() => helper.getNode('out') !== null && helper.getNode('r1') !== null, 'the redeployed flow started');
+    const out = collect('out');
+    node('r1').receive({});
+    await waitFor(() => out.length === 1, 'read done after the deploy (the key was there to use)', 5000);
+    const saved = JSON.stringify(nodes.getFlows().flows);
+    assert.match(saved, /"umodbus-client"/, 'the flows are there');
+    assert.doesNotMatch(saved, /PRIVATE KEY|BEGIN CERTIFICATE/);
+    for (const pem of [pki.server.key, pki.operator.key, pki.ca, pki.operator.cert]) {
+      assert.ok(!saved.includes(pem.split('\n')[1]), 'a line of a PEM is in the flows');
+    }
   });
 
   it('a Viewer\'s write gets exception 01 at the Catch node; its reads go on', async () => {

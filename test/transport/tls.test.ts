@@ -254,7 +254,7 @@ describe('Modbus/TCP Security: client and server over TLS', function () {
       assert.equal(server.counters().connections, 1);
     });
 
-    it('every refused handshake is counted, but reported at most once per interval', async () => {
+    it('every refused handshake is counted, but one reason is reported at most once per interval', async () => {
       const { server, port, errors } = await tlsServer(pki);
       closers.push(() => server.close());
       for (let i = 0; i < 3; i++) {
@@ -267,13 +267,17 @@ describe('Modbus/TCP Security: client and server over TLS', function () {
       assert.equal((errors[0] as ModbusError).code, 'EMODBUS_TLS');
     });
 
-    it('the throttle tells the next report how many it held back', () => {
-      const t = new ReportThrottle(TLS_REPORT_INTERVAL_MS);
-      assert.equal(t.pass(1000), 0);
-      assert.equal(t.pass(1001), undefined);
-      assert.equal(t.pass(1000 + TLS_REPORT_INTERVAL_MS - 1), undefined);
-      assert.equal(t.pass(1000 + TLS_REPORT_INTERVAL_MS), 2);
-      assert.equal(t.pass(1000 + 2 * TLS_REPORT_INTERVAL_MS), 0);
+    it('the throttle tells a new reason at once, and the next report of a reason how many it held back', () => {
+      const t = new ReportThrottle(TLS_REPORT_INTERVAL_MS, 2);
+      assert.equal(t.pass('A', 1000), 0);
+      assert.equal(t.pass('A', 1001), undefined);
+      assert.equal(t.pass('B', 1002), 0, 'another reason goes out at once');
+      assert.equal(t.pass('A', 1000 + TLS_REPORT_INTERVAL_MS - 1), undefined);
+      assert.equal(t.pass('A', 1000 + TLS_REPORT_INTERVAL_MS), 2);
+      assert.equal(t.pass('A', 1000 + 2 * TLS_REPORT_INTERVAL_MS), 0);
+      // Bounded: a third reason forgets the oldest (B), which then goes out at once again.
+      assert.equal(t.pass('C', 1001 + 2 * TLS_REPORT_INTERVAL_MS), 0);
+      assert.equal(t.pass('B', 1002 + 2 * TLS_REPORT_INTERVAL_MS), 0);
     });
   });
 
