@@ -166,8 +166,8 @@ export function peerRole(socket: net.Socket): string | undefined {
   return cert ? roleFromCertificate(cert.raw) : undefined;
 }
 
-/** Raw sockets still in their handshake, per TLS server, so closing the server can end them at once. */
-const handshaking = new WeakMap<net.Server, Set<net.Socket>>();
+/** Per TLS server: its raw sockets, so closing it can end them at once, and whether it is closed. */
+const accepted = new WeakMap<net.Server, { raw: Set<net.Socket>; closed: boolean }>();
 
 /**
  * A TLS server for Modbus/TCP Security: TLS 1.2+, a client certificate required and verified
@@ -191,16 +191,20 @@ export function createTlsServer(
     socket.setNoDelay(true);
     onSecure(socket);
   });
-  const raw = new Set<net.Socket>();
-  handshaking.set(server, raw);
-  // Ahead of the TLS server's own listener, so a socket turned away never starts a handshake.
-  server.prependListener('connection', (socket: net.Socket) => {
-    if (!admit(raw.size)) {
+  const state = { raw: new Set<net.Socket>(), closed: false };
+  accepted.set(server, state);
+  // The TLS server's own 'connection' listener starts the handshake; it runs only for a socket
+  // admitted, so one turned away costs no TLS state and is not reported as a TLS refusal.
+  const startHandshake = server.listeners('connection') as ((socket: net.Socket) => void)[];
+  server.removeAllListeners('connection');
+  server.on('connection', (socket: net.Socket) => {
+    if (!admit(state.raw.size)) {
       socket.destroy();
       return;
     }
-    raw.add(socket);
-    socket.once('close', () => raw.delete(socket));
+    state.raw.add(socket);
+    socket.once('close', () => state.raw.delete(socket));
+    for (const start of startHandshake) start.call(server, socket);
   });
   server.on('tlsClientError', (err: Error, socket: tls.TLSSocket) => {
     // A certificate that did not verify ends the socket without an error of its own ("socket hang
@@ -208,6 +212,7 @@ export function createTlsServer(
     const why = socket.authorizationError;
     const who = socket.remoteAddress !== undefined ? ` ${socket.remoteAddress}:${socket.remotePort ?? 0}` : '';
     socket.destroy();
+    if (state.closed) return; // a handshake the close itself cut short
     const cause = why ? Object.assign(new Error(`client certificate did not verify (${String(why)})`), { code: String(why) }) : err;
     onRefused(new TlsError(`TLS client${who} refused`, cause));
   });
@@ -216,5 +221,8 @@ export function createTlsServer(
 
 /** Destroy every connection of a server made by createTlsServer, handshaking or not. */
 export function destroyTlsConnections(server: net.Server): void {
-  for (const s of handshaking.get(server) ?? []) s.destroy();
+  const state = accepted.get(server);
+  if (!state) return;
+  state.closed = true;
+  for (const s of state.raw) s.destroy();
 }

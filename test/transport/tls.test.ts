@@ -238,6 +238,7 @@ describe('Modbus/TCP Security: client and server over TLS', function () {
       const third = await silent(port ?? 0);
       await new Promise<void>((resolve) => third.once('close', () => resolve()));
       await waitFor(() => server.counters().refusedConnections === 1, 'the third socket refused');
+      assert.equal(server.counters().tlsRefused, 0, 'turned away before its handshake: not a TLS refusal');
       // The two that held their places go; a verified client gets in.
       for (const s of held) s.destroy();
       // Their closes reach the server a moment later; the client retries every 100 ms until then.
@@ -252,6 +253,26 @@ describe('Modbus/TCP Security: client and server over TLS', function () {
       }
       assert.deepEqual(values, [0, 0]);
       assert.equal(server.counters().connections, 1);
+    });
+
+    it('a flood of handshakes cannot close a verified client (close-oldest-idle makes room only for verified newcomers)', async () => {
+      const server = new ModbusServer({ memoryMap: { holdingRegisters: { size: 10 } } });
+      server.on('error', () => undefined);
+      closers.push(() => server.close());
+      const { port } = await server.listen({
+        type: 'tls', host: '127.0.0.1', port: 0, maxConnections: 1,
+        tls: { ca: pki.ca, cert: pki.server.cert, key: pki.server.key },
+      });
+      const client = tlsClient(port ?? 0, pki.ca, pki.operator);
+      closers.push(() => client.close());
+      assert.deepEqual((await client.readHoldingRegisters(1, 0, 1)).values, [0]);
+      await silent(port ?? 0); // admitted: one handshake beside the full connections
+      const turnedAway = await silent(port ?? 0);
+      await new Promise<void>((resolve) => turnedAway.once('close', () => resolve()));
+      await waitFor(() => server.counters().refusedConnections === 1, 'the second handshake refused');
+      assert.deepEqual((await client.readHoldingRegisters(1, 0, 1)).values, [0]);
+      assert.equal(server.counters().connections, 1, 'the verified client kept its connection');
+      assert.equal(server.counters().tlsRefused, 0);
     });
 
     it('every refused handshake is counted, but one reason is reported at most once per interval', async () => {

@@ -12,7 +12,7 @@ type TcpOptions = Extract<ListenOptions, { type: 'tcp' | 'rtu-tcp' | 'tls' }>;
  * sockets are net.Sockets too, and gets every limit below unchanged. Such a factory should hand
  * over sockets once they are ready for Modbus (after the TLS handshake), and ask `admit` before
  * it starts work on a new one: `open` is how many sockets it holds already, handshaking or not,
- * so a flood of handshakes counts against maxConnections like connections do.
+ * so a flood of handshakes is bounded by maxConnections as connections are.
  */
 export type SocketServerFactory = (onSocket: (socket: Socket) => void, admit: (open: number) => boolean) => Server;
 
@@ -90,9 +90,15 @@ export class TcpAcceptListener implements Listener {
     });
   }
 
-  /** Room for one more socket beside `open` (handshakes included), made if the policy allows. */
+  /**
+   * Room for one more socket before its handshake, beside `open` (handshakes and connections).
+   * Handshakes are bounded by maxConnections too, but never make room: a peer without a
+   * certificate must not close a verified client's connection. A newcomer makes room once it is
+   * verified, in onConnection.
+   */
   private admit(open: number): boolean {
-    if (open < this.maxConnections || this.makeRoom()) return true;
+    const handshakes = open - this.connections.size;
+    if (open < this.maxConnections || (this.policy === 'close-oldest-idle' && handshakes < this.maxConnections)) return true;
     this.sink.onConnectionRefused();
     return false;
   }
