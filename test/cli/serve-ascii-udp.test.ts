@@ -1,28 +1,9 @@
 /** `umodbus serve --udp` and `--ascii`, driven by modbus-serial. */
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import ModbusRTU from 'modbus-serial';
-import { MAIN } from './run';
+import { readyLine, serve } from './run';
 import { ptyPair } from '../server/pty';
-
-interface Run { child: ChildProcess; stdout: string; stderr: string; exit: Promise<number | null> }
-
-function serve(args: string[]): Run {
-  const child = spawn(process.execPath, [MAIN, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const run: Run = { child, stdout: '', stderr: '', exit: new Promise((r) => child.once('exit', (code) => r(code))) };
-  child.stdout?.on('data', (d: Buffer) => { run.stdout += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { run.stderr += d.toString(); });
-  return run;
-}
-
-async function readyLine(run: Run, ms = 5000): Promise<string> {
-  const deadline = Date.now() + ms;
-  while (!run.stdout.includes('\n')) {
-    if (Date.now() > deadline || run.child.exitCode !== null) throw new Error(`no ready line; stderr: ${run.stderr}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return run.stdout.split('\n')[0];
-}
 
 describe('umodbus serve --udp and --ascii (CLI)', function () {
   this.timeout(20000);

@@ -3,42 +3,24 @@
  * the map file takes the spec's majorMinorRevision, and EACCES on a port below 1024 says what to do.
  */
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAIN } from './run';
+import { readyLine, serve, type Serving } from './run';
 import { ask, rawSocket } from '../fixtures/mbap-socket';
 
-interface Run { child: ChildProcess; stdout: string; stderr: string; exit: Promise<number | null> }
-
-function serve(args: string[], asNobody = false): Run {
-  const child = spawn(process.execPath, [MAIN, 'serve', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    ...(asNobody ? { uid: 65534, gid: 65534 } : {}),
-  });
-  const run: Run = { child, stdout: '', stderr: '', exit: new Promise((r) => child.once('exit', (code) => r(code))) };
-  child.stdout?.on('data', (d: Buffer) => { run.stdout += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { run.stderr += d.toString(); });
-  return run;
-}
-
-async function readyPort(run: Run, ms = 5000): Promise<number> {
-  const deadline = Date.now() + ms;
-  while (!run.stdout.includes('\n')) {
-    if (Date.now() > deadline || run.child.exitCode !== null) throw new Error(`no ready line; stderr: ${run.stderr}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  const m = /:(\d+)\n/.exec(run.stdout);
-  assert.ok(m, run.stdout);
+async function readyPort(run: Serving, ms = 5000): Promise<number> {
+  const line = await readyLine(run, ms);
+  const m = /:(\d+)$/.exec(line);
+  assert.ok(m, line);
   return Number(m[1]);
 }
 
 describe('umodbus serve: FC 8, identity names and privileged ports (CLI)', function () {
   this.timeout(20000);
   let dir: string;
-  const runs: Run[] = [];
+  const runs: Serving[] = [];
   const sockets: Socket[] = [];
   before(() => { dir = mkdtempSync(join(tmpdir(), 'umodbus-serve-fc8-')); });
   afterEach(async () => {

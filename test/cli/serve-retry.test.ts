@@ -3,22 +3,12 @@
  * with backoff until it is free; --no-retry exits 1 at the first failure instead.
  */
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { MAIN } from './run';
+import { serve, type Serving } from './run';
 import { ask, rawSocket } from '../fixtures/mbap-socket';
 
-interface Run { child: ChildProcess; stdout: string; stderr: string; exit: Promise<number | null> }
-
-function serve(args: string[]): Run {
-  const child = spawn(process.execPath, [MAIN, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const run: Run = { child, stdout: '', stderr: '', exit: new Promise((r) => child.once('exit', (code) => r(code))) };
-  child.stdout?.on('data', (d: Buffer) => { run.stdout += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { run.stderr += d.toString(); });
-  return run;
-}
-
-async function until(what: string, ok: () => boolean, run: Run, ms: number): Promise<void> {
+async function until(what: string, ok: () => boolean, run: Serving, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   while (!ok()) {
     if (Date.now() > deadline || run.child.exitCode !== null) throw new Error(`${what}: stdout ${JSON.stringify(run.stdout)} stderr ${JSON.stringify(run.stderr)}`);

@@ -1,36 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readyLine, serve } from './run';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { connect, type Socket } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import ModbusRTU from 'modbus-serial';
 import { ptyPair } from '../server/pty';
 
-const MAIN = resolve(__dirname, '../../src/cli/main.js');
-
-interface Run { child: ChildProcess; stdout: string; stderr: string; exit: Promise<number | null> }
-
-function serve(args: string[]): Run {
-  const child = spawn(process.execPath, [MAIN, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const run: Run = {
-    child, stdout: '', stderr: '',
-    exit: new Promise((r) => child.once('exit', (code) => r(code))),
-  };
-  child.stdout?.on('data', (d: Buffer) => { run.stdout += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { run.stderr += d.toString(); });
-  return run;
-}
-
-/** Wait for the first stdout line, bounded in time. */
-async function readyLine(run: Run, ms = 5000): Promise<string> {
-  const deadline = Date.now() + ms;
-  while (!run.stdout.includes('\n')) {
-    if (Date.now() > deadline || run.child.exitCode !== null) throw new Error(`no ready line; stderr: ${run.stderr}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return run.stdout.split('\n')[0];
-}
 
 describe('umodbus serve (CLI)', function () {
   this.timeout(15000);
