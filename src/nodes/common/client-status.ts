@@ -33,11 +33,8 @@ export class ClientNodeStatus implements LinkUser {
   /** A request of this node failed: keep the words on show, and finish the msg with the error. */
   fail(err: unknown, done: DoneFn): void {
     const nodeError = toNodeError(err);
-    if (this.closed && nodeError.cause.kind === 'closed') {
-      // The node closed its own link (redeploy): the msg ends here, and that is no failure.
-      done();
-      return;
-    }
+    // After a redeploy or stop too: a msg the closing link could not serve ends with its error
+    // (EMODBUS_CLOSED), never silently; failed() leaves the status of a closed node alone.
     this.failed(err);
     done(nodeError);
   }

@@ -160,11 +160,8 @@ export class ErrorFunnel {
 
   fail(err: unknown, done: DoneFn): void {
     const nodeError = toNodeError(err);
-    if (this.closed && nodeError.cause.kind === 'closed') {
-      // The node closed its own link (redeploy): the msg ends here, and that is no failure.
-      done();
-      return;
-    }
+    // After a redeploy or stop too: a msg the closing link could not serve ends with its error
+    // (EMODBUS_CLOSED), never silently; only the status stays as the closing node left it.
     this.flash(errorStatus(shortStatus(nodeError.cause)));
     done(nodeError);
   }
