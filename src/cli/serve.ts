@@ -16,7 +16,8 @@ const USAGE = `usage: umodbus serve (--tcp HOST:PORT | --rtu-tcp HOST:PORT | --u
                            [--data-bits 7|8] [--stop-bits 1|2]
   --ascii PATH             ASCII on a serial line, with the same line settings
                            (ASCII lines are often 7 data bits, even parity)
-  --unit 1,2,...           unit ids to answer (default: any)
+  --unit 1,2,...           unit ids to answer (default: any; on RTU and ASCII 1-247,
+                           as 248-255 are reserved there unless listed)
   --map FILE.json          memory map and identity, e.g.
                            {"holdingRegisters":{"start":0,"values":[1,2,3]},"identity":{"vendorName":"ACME"}}
   --max-connections N      TCP: connections at once

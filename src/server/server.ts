@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import {
-  CodecError, ExceptionCode, WRITE_FUNCTION_CODES, decodeRequest, encodeExceptionAdu, encodeResponseAdu,
+  CodecError, ExceptionCode, BROADCAST_FUNCTION_CODES, decodeRequest, encodeExceptionAdu, encodeResponseAdu,
   type Frame, type ModbusRequest, type ModbusResponse, type UnknownRequest,
 } from '../codec';
 import { AccessPolicy, type AccessRule, accessOf, permits } from './authorization';
@@ -64,6 +64,9 @@ export interface ModbusServerCounters extends ServerCounters {
   /** Requests answered 01 because the client's role may not read or write what they ask (Modbus/TCP Security). */
   accessDenied: number;
 }
+
+/** Serial line addresses from here to 255 are reserved (MODBUS over serial line, 2.2). */
+export const FIRST_RESERVED_SERIAL_ADDRESS = 248;
 
 /** A client retrying with a certificate that does not verify is told of once per this long (per reason). */
 export const TLS_REPORT_INTERVAL_MS = 10_000;
@@ -273,12 +276,22 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
 
   // ---- The request path ---------------------------------------------------------------------
 
+  /**
+   * Serial line addressing (RTU, ASCII, and RTU over TCP, which carries the serial ADU): 248-255
+   * are reserved (MODBUS over serial line, 2.2), so a server told to answer every unit stays
+   * silent there; listed in `unitIds`, they are answered. Over MBAP every unit id is a plain value.
+   */
+  private answersOn(link: Link, unitId: number): boolean {
+    if (this.unitIds === undefined && link.broadcast && unitId >= FIRST_RESERVED_SERIAL_ADDRESS) return false;
+    return this.answers(unitId);
+  }
+
   private process(frame: Frame, link: Link): Answer | Promise<Answer> {
     const unitId = frame.unitId;
     const diag = this.diagnosticsOf(link);
     diag.onBusMessage();
     const broadcast = link.broadcast && unitId === 0;
-    if (!broadcast && !this.answers(unitId)) return null;
+    if (!broadcast && !this.answersOn(link, unitId)) return null;
     this.counts.requests++;
     diag.onServerMessage(broadcast);
     // FC 8 switched off, or a sub-function that would change shared state from TCP: 01, checked
@@ -313,7 +326,8 @@ export class ModbusServer extends EventEmitter implements ModbusServerApi, Frame
     }
     if ('unknown' in decoded) return this.answer(link, frame, fc, broadcast ? null : ExceptionCode.IllegalFunction);
     const req = decoded;
-    if (broadcast && !WRITE_FUNCTION_CODES.has(fc)) return this.answer(link, frame, fc, null);
+    // Only what the spec lets a broadcast do is done (FC 23 reads too, so it is not one of them).
+    if (broadcast && !BROADCAST_FUNCTION_CODES.has(fc)) return this.answer(link, frame, fc, null);
 
     const route = this.routes.size > 0 ? this.routes.match(unitId, req) : undefined;
     if (route?.access && this.denies(route.access, link, fc)) return this.answer(link, frame, fc, broadcast ? null : ExceptionCode.IllegalFunction);
