@@ -5,7 +5,7 @@
  * repeated; medians and the TLS/TCP ratio within each repetition are printed. Handshakes are not
  * timed: each client connects (and warms up) first.
  *
- * Environment: UMODBUS_BENCH_TLS_N (timed requests per run, default 5000), UMODBUS_BENCH_REPS (5).
+ * Environment: UMODBUS_BENCH_TLS_N (timed requests per run, default 20000), UMODBUS_BENCH_REPS (5).
  */
 import { ModbusClient } from '../src/client';
 import { ModbusServer } from '../src/server';
@@ -39,7 +39,7 @@ async function timed(client: ModbusClient, n: number, inFlight: number): Promise
 
 export async function run(): Promise<SectionResult> {
   log = new SectionLog();
-  const n = envInt('UMODBUS_BENCH_TLS_N', 5000);
+  const n = envInt('UMODBUS_BENCH_TLS_N', 20000);
   const reps = envInt('UMODBUS_BENCH_REPS', 5);
   out(`${machineLine()}\n${loadLine()}\n`);
   out(`our client and server in one process (one core), FC 3 x10; ${n} timed requests per run, ${reps} repetitions, interleaved\n`);
